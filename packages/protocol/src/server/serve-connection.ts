@@ -1,0 +1,47 @@
+/**
+ * A session with its logs: what both servers do with a connection once it is their turn. The
+ * session code knows nothing of logs; this glue adds the per-message preview (within the
+ * message log budget) and the one "session ended" line with what the session reported.
+ */
+import type { Socket } from 'node:net'
+import type { Logger } from 'pino'
+import type { MessageLogBudget } from '../message-log-budget.ts'
+import { preview } from '../preview.ts'
+import { type SessionOptions, type SessionReport, serveSession } from '../session.ts'
+
+export interface ServeOptions {
+  /** A child logger that already carries the connection id and peer. */
+  log: Logger
+  session: Omit<SessionOptions, 'onMessage' | 'signal'>
+  budget: MessageLogBudget
+  /** Aborted when the server's shutdown grace period is over. */
+  signal: AbortSignal
+  /** Called for each message, e.g. to count it in metrics. */
+  onMessage?: (message: Buffer) => void
+}
+
+export async function serveConnection(
+  socket: Socket,
+  options: ServeOptions,
+): Promise<SessionReport> {
+  const { log, budget, onMessage } = options
+  const logSuppressed = (count: number): void => {
+    log.info({ notLogged: count }, 'more messages in the last second than the message log budget')
+  }
+  const report = await serveSession(socket, {
+    ...options.session,
+    signal: options.signal,
+    onMessage: (message) => {
+      onMessage?.(message)
+      if (log.isLevelEnabled('info') && budget.take(performance.now(), logSuppressed)) {
+        log.info({ bytes: message.length, text: preview(message) }, 'message')
+      }
+    },
+  })
+  const { error, durationMs, ...counts } = report
+  const fields = { ...counts, durationMs: Math.round(durationMs) }
+  // A reset is routine at the edge of a network (STYLE.md principle 11); anything else is a bug.
+  if (report.reason === 'error') log.error({ ...fields, err: error }, 'session ended')
+  else log.info(fields, 'session ended')
+  return report
+}
