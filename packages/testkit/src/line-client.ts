@@ -1,0 +1,139 @@
+/**
+ * A client over a real socket for end-to-end tests: writes raw bytes, reads the server's lines
+ * one at a time, every wait bounded.
+ */
+import { connect, type Socket } from 'node:net'
+import { DEFAULT_WAIT_MS, withTimeout } from './watchdog.ts'
+
+const LF = 0x0a
+
+export class LineClient {
+  readonly socket: Socket
+  /** Resolves when the server has closed its side (or the connection broke). */
+  readonly ended: Promise<void>
+  /** Resolves when the socket is fully closed. */
+  readonly closed: Promise<void>
+  #buffered = Buffer.alloc(0)
+  #ended = false
+  #error: Error | undefined
+  #waiters = new Set<() => void>()
+
+  constructor(socket: Socket) {
+    this.socket = socket
+    socket.on('error', (error) => {
+      this.#error = error
+      this.#notify()
+    })
+    socket.on('data', (chunk: Buffer) => {
+      this.#buffered = Buffer.concat([this.#buffered, chunk])
+      this.#notify()
+    })
+    this.ended = new Promise((resolve) => {
+      const done = (): void => {
+        this.#ended = true
+        this.#notify()
+        resolve()
+      }
+      socket.once('end', done)
+      socket.once('close', done)
+    })
+    this.closed = new Promise((resolve) => socket.once('close', () => resolve()))
+  }
+
+  /** Writes bytes exactly as given. */
+  write(bytes: string | Uint8Array): void {
+    this.socket.write(bytes)
+  }
+
+  /** Writes `text` and a LF. */
+  sendLine(text: string): void {
+    this.socket.write(`${text}\n`)
+  }
+
+  /** Half-closes: the server sees end of input. */
+  end(): void {
+    this.socket.end()
+  }
+
+  /** The next line the server sent, without its LF, as bytes. */
+  nextLineBytes(timeoutMs = DEFAULT_WAIT_MS): Promise<Buffer> {
+    return withTimeout(
+      this.#until(() => {
+        const lf = this.#buffered.indexOf(LF)
+        if (lf === -1) return undefined
+        const line = this.#buffered.subarray(0, lf)
+        this.#buffered = this.#buffered.subarray(lf + 1)
+        return line
+      }, 'a line'),
+      timeoutMs,
+      'a line from the server',
+    )
+  }
+
+  /** The next line the server sent, without its LF, decoded as UTF-8. */
+  async nextLine(timeoutMs = DEFAULT_WAIT_MS): Promise<string> {
+    return (await this.nextLineBytes(timeoutMs)).toString('utf8')
+  }
+
+  /** Everything the server sends until it closes the connection (what is left unread so far). */
+  async readToEnd(timeoutMs = DEFAULT_WAIT_MS): Promise<Buffer> {
+    await withTimeout(this.ended, timeoutMs, 'the server to close the connection')
+    const rest = this.#buffered
+    this.#buffered = Buffer.alloc(0)
+    return rest
+  }
+
+  /** Bytes received and not yet read as lines. */
+  get unread(): Buffer {
+    return this.#buffered
+  }
+
+  destroy(): void {
+    this.socket.destroy()
+  }
+
+  #until<T>(find: () => T | undefined, what: string): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const check = (): void => {
+        const found = find()
+        if (found !== undefined) {
+          this.#waiters.delete(check)
+          resolve(found)
+        } else if (this.#ended || this.#error) {
+          this.#waiters.delete(check)
+          const unread =
+            this.#buffered.length > 0
+              ? ` (unread: ${JSON.stringify(this.#buffered.toString())})`
+              : ''
+          reject(
+            new Error(
+              `connection ended before ${what}${this.#error ? `: ${this.#error.message}` : ''}${unread}`,
+            ),
+          )
+        }
+      }
+      this.#waiters.add(check)
+      check()
+    })
+  }
+
+  #notify(): void {
+    for (const check of [...this.#waiters]) check()
+  }
+}
+
+/** Connects to 127.0.0.1:`port`. */
+export function connectClient(port: number, timeoutMs = DEFAULT_WAIT_MS): Promise<LineClient> {
+  return withTimeout(
+    new Promise((resolve, reject) => {
+      const socket = connect({ host: '127.0.0.1', port, noDelay: true })
+      socket.once('error', reject)
+      socket.once('connect', () => {
+        socket.off('error', reject)
+        resolve(new LineClient(socket))
+      })
+    }),
+    timeoutMs,
+    `a connection to 127.0.0.1:${port}`,
+  )
+}

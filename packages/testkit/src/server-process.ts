@@ -1,0 +1,166 @@
+/**
+ * A real server process for end-to-end tests: started on 127.0.0.1 and port 0 with JSON logs,
+ * ready once it logs "listening" with its port, every log line kept and searchable.
+ */
+import { type ChildProcessByStdio, spawn } from 'node:child_process'
+import { createInterface } from 'node:readline'
+import type { Readable } from 'node:stream'
+import { DEFAULT_WAIT_MS, withTimeout } from './watchdog.ts'
+
+export interface LogLine {
+  level: string
+  msg: string
+  [field: string]: unknown
+}
+
+export interface StartServerOptions {
+  /** The server's entry file (e.g. `src/main.ts` of the app under test). */
+  entry: string
+  /** Extra flags; `--host 127.0.0.1 --port 0` come first. */
+  args?: readonly string[]
+  env?: Record<string, string>
+  /** How long the server may take to log "listening". */
+  startTimeoutMs?: number
+}
+
+export interface Exit {
+  code: number | null
+  signal: NodeJS.Signals | null
+}
+
+const running = new Set<ServerProcess>()
+process.once('exit', () => {
+  for (const server of running) server.kill()
+})
+
+export class ServerProcess {
+  readonly child: ChildProcessByStdio<null, Readable, Readable>
+  readonly logs: LogLine[] = []
+  /** Everything the server wrote to stderr. */
+  stderr = ''
+  /** Lines of stdout that were not JSON. */
+  readonly otherOutput: string[] = []
+  readonly exited: Promise<Exit>
+  #waiters = new Set<() => void>()
+
+  constructor(entry: string, args: readonly string[], env: Record<string, string>) {
+    this.child = spawn(process.execPath, [entry, ...args], {
+      env: { ...process.env, LOG_FORMAT: 'json', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    running.add(this)
+    this.child.stderr.setEncoding('utf8').on('data', (text: string) => {
+      this.stderr += text
+      this.#notify()
+    })
+    createInterface({ input: this.child.stdout }).on('line', (line) => {
+      try {
+        this.logs.push(JSON.parse(line) as LogLine)
+      } catch {
+        this.otherOutput.push(line)
+      }
+      this.#notify()
+    })
+    this.exited = new Promise((resolve) => {
+      this.child.once('exit', (code, signal) => {
+        running.delete(this)
+        // Let the last lines of stdout arrive before anyone reads the logs.
+        this.child.stdout.once('close', () => {
+          resolve({ code, signal })
+          this.#notify()
+        })
+      })
+    })
+  }
+
+  get pid(): number {
+    return this.child.pid ?? -1
+  }
+
+  /** Resolves with the first log line (already logged or still to come) that matches. */
+  waitForLog(
+    matches: (line: LogLine) => boolean,
+    what = 'a matching log line',
+    timeoutMs = DEFAULT_WAIT_MS,
+  ): Promise<LogLine> {
+    return withTimeout(
+      this.#until(() => this.logs.find(matches)),
+      timeoutMs,
+      what,
+    )
+  }
+
+  /** Waits until `count` log lines match. */
+  waitForLogs(
+    matches: (line: LogLine) => boolean,
+    count: number,
+    what: string,
+    timeoutMs = DEFAULT_WAIT_MS,
+  ) {
+    return withTimeout(
+      this.#until(() => {
+        const found = this.logs.filter(matches)
+        return found.length >= count ? found : undefined
+      }),
+      timeoutMs,
+      what,
+    )
+  }
+
+  /** Sends `signal` and waits for the process to exit. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 15_000): Promise<Exit> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal)
+    return withTimeout(this.exited, timeoutMs, `server ${this.pid} to exit after ${signal}`)
+  }
+
+  /** Last resort, for cleanup: ends this process (and only this one) by its PID. */
+  kill(): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL')
+  }
+
+  #until<T>(find: () => T | undefined): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const check = (): void => {
+        const found = find()
+        if (found !== undefined) {
+          this.#waiters.delete(check)
+          resolve(found)
+        } else if (this.child.exitCode !== null || this.child.signalCode !== null) {
+          this.#waiters.delete(check)
+          reject(
+            new Error(
+              `server exited (${this.child.exitCode ?? this.child.signalCode}); stderr: ${this.stderr}`,
+            ),
+          )
+        }
+      }
+      this.#waiters.add(check)
+      check()
+    })
+  }
+
+  #notify(): void {
+    for (const check of [...this.#waiters]) check()
+  }
+}
+
+export interface RunningServer extends ServerProcess {
+  port: number
+}
+
+/** Starts a server on 127.0.0.1:0 and resolves once it is listening, with its port. */
+export async function startServer(options: StartServerOptions): Promise<RunningServer> {
+  const { entry, args = [], env = {}, startTimeoutMs = 15_000 } = options
+  const server = new ServerProcess(entry, ['--host', '127.0.0.1', '--port', '0', ...args], env)
+  try {
+    const line = await server.waitForLog(
+      (l) => l.msg === 'listening' && typeof l.port === 'number',
+      `${entry} to log "listening"`,
+      startTimeoutMs,
+    )
+    return Object.assign(server, { port: line.port as number })
+  } catch (error) {
+    server.kill()
+    throw error
+  }
+}
