@@ -45,7 +45,7 @@ export class ServerProcess {
 
   constructor(entry: string, args: readonly string[], env: Record<string, string>) {
     this.child = spawn(process.execPath, [entry, ...args], {
-      env: { ...process.env, LOG_FORMAT: 'json', ...env },
+      env: { ...process.env, LOG_FORMAT: 'json', LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     running.add(this)
