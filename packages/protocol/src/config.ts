@@ -205,6 +205,13 @@ export const SERVER_SETTINGS = {
     default: DEFAULTS.logLevel,
     parse: oneOf(LOG_LEVELS),
   },
+  metricsPort: {
+    flag: 'metrics-port',
+    env: 'METRICS_PORT',
+    description: 'HTTP port for /healthz and /metrics (unset = off, 0 = any free port)',
+    default: undefined as number | undefined,
+    parse: integer(0, 65535),
+  },
   logFormat: {
     flag: 'log-format',
     env: 'LOG_FORMAT',
