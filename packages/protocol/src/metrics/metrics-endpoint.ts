@@ -1,6 +1,7 @@
 /**
  * The optional HTTP port (DESIGN.md, "Health and metrics"): `/healthz` answers 200 while the
  * server accepts connections and 503 while it drains; `/metrics` is the Prometheus text format.
+ * Start it with `listen()` from server/listen.ts, like the echo server itself.
  */
 import { createServer, type Server } from 'node:http'
 import { END_REASONS, type MetricsSnapshot } from './server-metrics.ts'
@@ -77,14 +78,3 @@ export function formatPrometheus(server: string, m: MetricsSnapshot): string {
   return `${lines.join('\n')}\n`
 }
 
-/** Starts the endpoint on `host:port` and resolves with the port it got (for `port` 0). */
-export function listenMetrics(endpoint: Server, host: string, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    endpoint.once('error', reject)
-    endpoint.listen({ host, port }, () => {
-      endpoint.off('error', reject)
-      const address = endpoint.address()
-      resolve(typeof address === 'object' && address !== null ? address.port : port)
-    })
-  })
-}
