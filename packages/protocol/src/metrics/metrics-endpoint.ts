@@ -77,4 +77,3 @@ export function formatPrometheus(server: string, m: MetricsSnapshot): string {
   )
   return `${lines.join('\n')}\n`
 }
-
