@@ -5,8 +5,8 @@
  *
  * It takes any Duplex, so unit tests run it over an in-memory pair (STYLE.md principle 8).
  * Backpressure: while the reply bytes owed to the client are over `maxBufferedReplyBytes` it
- * stops reading, and resumes on 'drain'; a client that stays that way for `drainTimeoutMs` is
- * dropped. Every timer is unref'd and cleared when the session closes.
+ * stops reading, and resumes once they are written out; a client that stays that way for
+ * `drainTimeoutMs` is dropped. Every timer is unref'd and cleared when the session closes.
  */
 import type { Duplex } from 'node:stream'
 import { EchoError } from './errors.ts'
@@ -86,11 +86,8 @@ class Session {
     stream.on('close', this.#onClose)
     stream.on('data', this.#onData)
     stream.on('end', this.#onEnd)
-    stream.on('drain', this.#onDrain)
-    const { signal, idleTimeoutMs } = this.#options
-    if (idleTimeoutMs > 0) {
-      this.#idleTimer = setTimeout(this.#onIdle, idleTimeoutMs).unref()
-    }
+    const { signal } = this.#options
+    this.#armIdleTimer()
     signal?.addEventListener('abort', this.#onShutdown, { once: true })
     if (signal?.aborted) this.#onShutdown()
     // A stream handed over paused (a client that waited its turn) starts flowing here.
@@ -145,12 +142,21 @@ class Session {
     this.#drainTimer = setTimeout(this.#onDrainTimeout, this.#options.drainTimeoutMs).unref()
   }
 
-  #onDrain = (): void => {
-    if (!this.#waitingForDrain || this.#reason !== null) return
+  // Not the 'drain' event: it comes only after a write() that returned false, and the bound may
+  // be below the stream's high-water mark. A write's callback sees what is still owed.
+  #onWritten = (error?: Error | null): void => {
+    if (error || !this.#waitingForDrain || this.#reason !== null) return
+    if (this.#stream.writableLength > 0) return
     this.#waitingForDrain = false
     clearTimeout(this.#drainTimer)
-    this.#idleTimer?.refresh()
+    // A new timer: refresh() does not revive one that was cleared while paused.
+    this.#armIdleTimer()
     this.#stream.resume()
+  }
+
+  #armIdleTimer(): void {
+    const { idleTimeoutMs } = this.#options
+    if (idleTimeoutMs > 0) this.#idleTimer = setTimeout(this.#onIdle, idleTimeoutMs).unref()
   }
 
   #onIdle = (): void => {
@@ -223,7 +229,7 @@ class Session {
   #write(bytes: Buffer): void {
     if (this.#stream.writableEnded || this.#stream.destroyed) return
     this.#bytesOut += bytes.length
-    this.#stream.write(bytes)
+    this.#stream.write(bytes, this.#onWritten)
   }
 
   #clearTimers(): void {
