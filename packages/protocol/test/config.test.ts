@@ -6,21 +6,11 @@ import {
   loadConfig,
   SERVER_SETTINGS,
 } from '../src/config.ts'
+import { thrown } from './support/thrown.ts'
 
 /** Loads the server settings from exactly these flags and variables, nothing from the process. */
 function load(argv: string[] = [], env: Record<string, string> = {}) {
   return loadConfig(SERVER_SETTINGS, { argv, env, extraFlags: ['help'] })
-}
-
-/** The ConfigError `run` throws (fails the test if it throws nothing or something else). */
-function refusal(run: () => unknown): ConfigError {
-  try {
-    run()
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError)
-    return error as ConfigError
-  }
-  throw new Error('expected a ConfigError, nothing was thrown')
 }
 
 describe('server settings', () => {
@@ -123,27 +113,27 @@ describe('server settings', () => {
   ])(
     'refuses %s=%j with one line naming it, the value and what is allowed',
     (name, value, line) => {
-      expect(refusal(() => load([], { [name]: value })).message).toBe(line)
+      expect(thrown(ConfigError, () => load([], { [name]: value })).message).toBe(line)
     },
   )
 
   it('names the flag, not the variable, when the bad value came from the flag', () => {
-    expect(refusal(() => load(['--port', 'abc'])).message).toBe(
+    expect(thrown(ConfigError, () => load(['--port', 'abc'])).message).toBe(
       "--port must be an integer 0-65535, got 'abc'",
     )
-    expect(refusal(() => load(['--log-format=xml'])).message).toBe(
+    expect(thrown(ConfigError, () => load(['--log-format=xml'])).message).toBe(
       "--log-format must be one of auto, json, pretty, got 'xml'",
     )
   })
 
   it('refuses an unknown flag in one line that names it', () => {
-    const { message } = refusal(() => load(['--prot', '5000']))
+    const { message } = thrown(ConfigError, () => load(['--prot', '5000']))
     expect(message).toContain("'--prot'")
     expect(message).not.toContain('\n')
   })
 
   it('refuses a setting flag given without its value', () => {
-    expect(refusal(() => load(['--port'])).message).toContain('--port')
+    expect(thrown(ConfigError, () => load(['--port'])).message).toContain('--port')
   })
 })
 

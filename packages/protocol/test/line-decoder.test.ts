@@ -2,22 +2,12 @@ import { describe, expect, it } from 'vitest'
 import { EchoError, ErrorCode } from '../src/errors.ts'
 import { LineDecoder } from '../src/line-decoder.ts'
 import { asText, byteByByte, decodeChunks } from './support/chunks.ts'
+import { thrown } from './support/thrown.ts'
 
 const LIMIT = 64 * 1024
 
 function decode(chunks: readonly Buffer[], limit = LIMIT): string[] {
   return asText(decodeChunks(new LineDecoder(limit), chunks))
-}
-
-/** The EchoError `run` throws (fails the test if it throws nothing or something else). */
-function thrownBy(run: () => unknown): EchoError {
-  try {
-    run()
-  } catch (error) {
-    expect(error).toBeInstanceOf(EchoError)
-    return error as EchoError
-  }
-  throw new Error('expected an EchoError, nothing was thrown')
 }
 
 describe('LineDecoder chunkings', () => {
@@ -161,14 +151,14 @@ describe('LineDecoder size limit', () => {
   })
 
   it('refuses a message one byte over the limit with ECHO_ERR_MESSAGE_TOO_LONG', () => {
-    const error = thrownBy(() => decode([Buffer.from(`${overLimit}\n`)], limit))
+    const error = thrown(EchoError, () => decode([Buffer.from(`${overLimit}\n`)], limit))
     expect(error.code).toBe(ErrorCode.MESSAGE_TOO_LONG)
     expect(error.code).toBe('ECHO_ERR_MESSAGE_TOO_LONG')
     expect(error.wireLine).toEqual(Buffer.from('Error: message too long (limit 8 bytes)\n'))
   })
 
   it('refuses a message one byte over the limit even when it ends with CR LF', () => {
-    const error = thrownBy(() => decode([Buffer.from(`${overLimit}\r\n`)], limit))
+    const error = thrown(EchoError, () => decode([Buffer.from(`${overLimit}\r\n`)], limit))
     expect(error.code).toBe('ECHO_ERR_MESSAGE_TOO_LONG')
   })
 
@@ -176,7 +166,7 @@ describe('LineDecoder size limit', () => {
     const decoder = new LineDecoder(limit)
     for (const chunk of byteByByte(Buffer.from(atLimit))) decoder.write(chunk, () => true)
     expect(decoder.bufferedBytes).toBe(limit)
-    const error = thrownBy(() => decoder.write(Buffer.from('x'), () => true))
+    const error = thrown(EchoError, () => decoder.write(Buffer.from('x'), () => true))
     expect(error.code).toBe('ECHO_ERR_MESSAGE_TOO_LONG')
     expect(decoder.bufferedBytes).toBe(0)
   })
@@ -185,7 +175,7 @@ describe('LineDecoder size limit', () => {
     const decoder = new LineDecoder(limit)
     decoder.write(Buffer.from(`${atLimit}\r`), () => true)
     expect(decoder.bufferedBytes).toBe(limit + 1)
-    const error = thrownBy(() => decoder.write(Buffer.from('y'), () => true))
+    const error = thrown(EchoError, () => decoder.write(Buffer.from('y'), () => true))
     expect(error.code).toBe('ECHO_ERR_MESSAGE_TOO_LONG')
     expect(decoder.bufferedBytes).toBe(0)
   })
@@ -193,13 +183,13 @@ describe('LineDecoder size limit', () => {
   it('refuses a last message of the limit plus a CR, since without a LF the CR is part of it', () => {
     const decoder = new LineDecoder(limit)
     decoder.write(Buffer.from(`${atLimit}\r`), () => true)
-    expect(thrownBy(() => decoder.end()).code).toBe('ECHO_ERR_MESSAGE_TOO_LONG')
+    expect(thrown(EchoError, () => decoder.end()).code).toBe('ECHO_ERR_MESSAGE_TOO_LONG')
   })
 
   it('refuses a long run of bytes without a LF in the chunk that passes the limit', () => {
     const decoder = new LineDecoder(limit)
     decoder.write(Buffer.from('xxxx'), () => true)
-    const error = thrownBy(() => decoder.write(Buffer.alloc(1000, 'x'), () => true))
+    const error = thrown(EchoError, () => decoder.write(Buffer.alloc(1000, 'x'), () => true))
     expect(error.code).toBe('ECHO_ERR_MESSAGE_TOO_LONG')
     expect(decoder.bufferedBytes).toBe(0)
   })
@@ -207,7 +197,7 @@ describe('LineDecoder size limit', () => {
   it('answers the messages before an oversize one in the same chunk, then refuses', () => {
     const decoder = new LineDecoder(limit)
     const seen: string[] = []
-    const error = thrownBy(() =>
+    const error = thrown(EchoError, () =>
       decoder.write(Buffer.from(`short\n${overLimit}\nnever\n`), (message) => {
         seen.push(message.toString())
         return true
