@@ -1,0 +1,121 @@
+/**
+ * The first connection, retried with backoff for a bounded time: in compose the client container
+ * may start before the server listens (DESIGN.md, "The client"). Gives up with a sentence a
+ * person can act on, never a stack trace.
+ */
+import { connect, type Socket } from 'node:net'
+import { setTimeout as sleep } from 'node:timers/promises'
+
+/** First pause between attempts; it doubles each time up to MAX_BACKOFF_MS. */
+const FIRST_BACKOFF_MS = 100
+const MAX_BACKOFF_MS = 2_000
+/** An attempt may take at least this long, however little of the retry time is left. */
+const MIN_ATTEMPT_MS = 5_000
+
+export interface Connected {
+  socket: Socket
+  attempts: number
+  /** From the first attempt to the established connection. */
+  elapsedMs: number
+}
+
+export class UnreachableError extends Error {
+  override name = 'UnreachableError'
+  readonly attempts: number
+  readonly elapsedMs: number
+
+  constructor(host: string, port: number, attempts: number, elapsedMs: number, cause: Error) {
+    const tried =
+      attempts === 1 ? '1 attempt' : `${attempts} attempts over ${(elapsedMs / 1000).toFixed(1)} s`
+    super(`cannot connect to ${host}:${port} (${describeSocketError(cause)}; ${tried})`)
+    this.attempts = attempts
+    this.elapsedMs = elapsedMs
+  }
+}
+
+/**
+ * Connects to host:port, retrying refused, unresolvable or timed-out attempts until
+ * `timeoutMs` has passed (0: one attempt). `onRetry` hears about each failed attempt.
+ */
+export async function connectWithRetry(
+  host: string,
+  port: number,
+  timeoutMs: number,
+  onRetry: (error: Error, attempt: number) => void = () => {},
+): Promise<Connected> {
+  const started = performance.now()
+  const deadline = started + timeoutMs
+  let backoffMs = FIRST_BACKOFF_MS
+  for (let attempt = 1; ; attempt++) {
+    const remainingMs = deadline - performance.now()
+    try {
+      const socket = await connectOnce(host, port, Math.max(remainingMs, MIN_ATTEMPT_MS))
+      return { socket, attempts: attempt, elapsedMs: performance.now() - started }
+    } catch (error) {
+      const waitMs = Math.min(backoffMs, deadline - performance.now())
+      if (waitMs <= 0) {
+        throw new UnreachableError(host, port, attempt, performance.now() - started, error as Error)
+      }
+      onRetry(error as Error, attempt)
+      await sleep(waitMs)
+      backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS)
+    }
+  }
+}
+
+/** Where to connect and how long to keep trying: the connection settings of every mode. */
+export interface Target {
+  host: string
+  port: number
+  connectTimeoutMs: number
+}
+
+/** connectWithRetry for the modes that talk: an unreachable server is an outcome, not a throw. */
+export async function reach(
+  target: Target,
+  onRetry?: (error: Error, attempt: number) => void,
+): Promise<Connected | UnreachableError> {
+  try {
+    return await connectWithRetry(target.host, target.port, target.connectTimeoutMs, onRetry)
+  } catch (error) {
+    if (error instanceof UnreachableError) return error
+    throw error
+  }
+}
+
+function connectOnce(host: string, port: number, timeoutMs: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port, noDelay: true })
+    const timer = setTimeout(() => {
+      socket.destroy()
+      reject(Object.assign(new Error('connection timed out'), { code: 'ETIMEDOUT' }))
+    }, timeoutMs)
+    socket.once('error', (error) => {
+      clearTimeout(timer)
+      socket.destroy()
+      reject(error)
+    })
+    socket.once('connect', () => {
+      clearTimeout(timer)
+      socket.removeAllListeners('error')
+      resolve(socket)
+    })
+  })
+}
+
+const EXPLANATIONS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused: is the server running?',
+  ECONNRESET: 'connection reset by the server',
+  EPIPE: 'connection closed by the server',
+  ENOTFOUND: 'unknown host',
+  EAI_AGAIN: 'host name lookup failed',
+  ETIMEDOUT: 'connection timed out',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+}
+
+/** A socket error as a person reads it: "connection refused: is the server running?". */
+export function describeSocketError(error: Error): string {
+  const code = (error as NodeJS.ErrnoException).code
+  return (code && EXPLANATIONS[code]) ?? error.message
+}

@@ -1,0 +1,55 @@
+/**
+ * Where scripted mode's messages come from: --message (CLIENT_MESSAGES), --count and --text
+ * (CLIENT_COUNT, CLIENT_TEXT), or one per line on stdin. Messages are bytes from here on; they
+ * are decoded only to be shown to a person.
+ */
+import { LineSplitter } from './line-splitter.ts'
+
+const PLACEHOLDER = /\{(\w*)\}/g
+const PLACEHOLDERS = ['name', 'n']
+const CR = 0x0d
+
+/** The largest message a server can be configured to take (MAX_MESSAGE_BYTES' upper bound). */
+export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024
+
+/** Why `text` is not a usable --text template, or undefined if it is. */
+export function checkTemplate(text: string): string | undefined {
+  if (text.includes('\n')) return 'a single line (no line feed)'
+  for (const [, word] of text.matchAll(PLACEHOLDER)) {
+    if (!PLACEHOLDERS.includes(word ?? '')) {
+      return `a template whose placeholders are {name} and {n} (unknown: {${word}})`
+    }
+  }
+  return undefined
+}
+
+/** Message number `n` (from 1) of `--text`: `{name}` and `{n}` filled in. */
+export function fillTemplate(text: string, name: string, n: number): Buffer {
+  return Buffer.from(
+    text.replace(PLACEHOLDER, (_, word: string) => (word === 'n' ? String(n) : name)),
+  )
+}
+
+export function* templateMessages(text: string, count: number, name: string): Iterable<Buffer> {
+  for (let n = 1; n <= count; n++) yield fillTemplate(text, name, n)
+}
+
+/**
+ * One message per line of `input`, as they arrive (so `(echo a; sleep 1; echo b) | client`
+ * paces itself). One CR before the LF is dropped, as the server would drop it: a file with
+ * Windows line endings sends the same messages as one without.
+ */
+export async function* lineMessages(input: AsyncIterable<Buffer>): AsyncIterable<Buffer> {
+  const splitter = new LineSplitter(MAX_MESSAGE_BYTES + 1)
+  for await (const chunk of input) {
+    const lines: Buffer[] = []
+    splitter.push(chunk, (line) => lines.push(Buffer.from(withoutCR(line))))
+    yield* lines
+  }
+  const last = splitter.end()
+  if (last) yield last
+}
+
+function withoutCR(line: Buffer): Buffer {
+  return line.at(-1) === CR ? line.subarray(0, -1) : line
+}

@@ -1,0 +1,315 @@
+/**
+ * The client's settings: one frozen defaults object, each setting readable from a flag and from
+ * the environment (flags win; compose passes no flags, so everything a container needs has an
+ * environment variable), validated once at start. A bad value is a ConfigError: one line naming
+ * the setting, the value and what is allowed, then exit 2 (STYLE.md principle 5).
+ */
+import { hostname as machineName } from 'node:os'
+import { type ParseArgsOptionsConfig, parseArgs } from 'node:util'
+import { ConfigError, DEFAULTS, hostname, integer, type Setting } from '@echolab/protocol'
+import { checkTemplate } from './messages.ts'
+
+export const CLIENT_DEFAULTS = Object.freeze({
+  /** The server on this machine: the lab runs both ends side by side. */
+  host: '127.0.0.1',
+  /** The lab's port, the servers' default. */
+  port: DEFAULTS.port,
+  /** A server container may still be starting when the client container is. */
+  connectTimeoutMs: 30_000,
+  /** A blocking server serves the clients before us first: give them time to finish. */
+  replyTimeoutMs: 120_000,
+  /** Send each message as soon as the previous reply is in. */
+  intervalMs: 0,
+  /** One message when --text is given without --count. */
+  count: 1,
+  /** The lab's message (experiment 1). */
+  text: 'Olá, meu amigo Servidor',
+  /** How long a person waits for a reply before being told the server may be busy (DESIGN.md). */
+  busyNoticeMs: 1_000,
+  /** After `sair`, how long the server gets to flush what it owes and close before we do. */
+  quitCloseWaitMs: 5_000,
+  /** Enough sockets to keep both server threads of a 2-core machine busy. */
+  benchConnections: 16,
+  /** A short chat line. */
+  benchPayloadBytes: 64,
+  /** Messages in flight per connection: enough to hide the round trip. */
+  benchPipeline: 16,
+  benchDurationS: 10,
+  benchThreads: 1,
+})
+
+/** The longest bench run: a benchmark is a measurement, not a load test left running. */
+export const MAX_BENCH_DURATION_S = 600
+
+/** A setting as the client reads it: a string flag, a switch, or a repeatable flag. */
+export interface ClientSetting<T> extends Setting<T> {
+  /** One-letter alias (bench flags: -c, -s, -p, -d). */
+  short?: string
+  /** 'switch': the flag takes no value; 'repeated': each use adds to a list. */
+  kind?: 'switch' | 'repeated'
+  /** How --help shows the default when it is computed or absent. */
+  shownDefault?: string
+}
+
+type ClientSettings = Record<string, ClientSetting<unknown>>
+type ConfigOf<S extends ClientSettings> = { readonly [K in keyof S]: S[K]['default'] }
+
+const ONE_HOUR_MS = 3_600_000
+
+function yesNo(raw: string): boolean {
+  const value = raw.trim().toLowerCase()
+  if (['1', 'true', 'yes', 'on'].includes(value)) return true
+  if (['0', 'false', 'no', 'off'].includes(value)) return false
+  throw 'one of 1, true, yes, on, 0, false, no, off'
+}
+
+/** A line to send: anything but LF, which would make it two messages. */
+function messageLines(raw: string): readonly Buffer[] {
+  if (raw.includes('\n')) throw 'a single line (no line feed)'
+  return [Buffer.from(raw)]
+}
+
+/** CLIENT_MESSAGES: one message per line; blank lines (a YAML block's last LF) are skipped. */
+function messageList(raw: string): readonly Buffer[] {
+  return raw
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => Buffer.from(line.replace(/\r$/, '')))
+}
+
+function template(raw: string): string {
+  const problem = checkTemplate(raw)
+  if (problem) throw problem
+  return raw
+}
+
+/** Where the server is and how long to try reaching it: every mode needs these. */
+export const CONNECTION_SETTINGS = {
+  host: {
+    flag: 'host',
+    env: 'SERVER_HOST',
+    description: 'server host name or IP address',
+    default: CLIENT_DEFAULTS.host,
+    parse: hostname,
+  },
+  port: {
+    flag: 'port',
+    env: 'SERVER_PORT',
+    description: 'server TCP port',
+    default: CLIENT_DEFAULTS.port,
+    parse: integer(1, 65535),
+  },
+  connectTimeoutMs: {
+    flag: 'connect-timeout-ms',
+    env: 'CLIENT_CONNECT_TIMEOUT_MS',
+    description: 'keep retrying the first connection (with backoff) this long; 0 = try once',
+    default: CLIENT_DEFAULTS.connectTimeoutMs,
+    parse: integer(0, ONE_HOUR_MS),
+  },
+  json: {
+    flag: 'json',
+    env: 'CLIENT_JSON',
+    description: 'print one JSON object per line instead of text',
+    default: false,
+    parse: yesNo,
+    kind: 'switch',
+  },
+} satisfies ClientSettings
+
+/** What scripted (and interactive) mode sends and how long it waits. */
+export const SCRIPT_SETTINGS = {
+  messages: {
+    flag: 'message',
+    env: 'CLIENT_MESSAGES',
+    description: 'a message to send (repeat the flag for more; the variable takes one per line)',
+    default: [] as readonly Buffer[],
+    parse: messageLines,
+    kind: 'repeated',
+    shownDefault: 'none',
+  },
+  count: {
+    flag: 'count',
+    env: 'CLIENT_COUNT',
+    description: 'send this many messages made from --text',
+    default: undefined as number | undefined,
+    parse: integer(1, 1_000_000),
+    shownDefault: `${CLIENT_DEFAULTS.count} when --text is given`,
+  },
+  text: {
+    flag: 'text',
+    env: 'CLIENT_TEXT',
+    description: 'message template for --count: {name} = client name, {n} = message number',
+    default: undefined as string | undefined,
+    parse: template,
+    shownDefault: `'${CLIENT_DEFAULTS.text}'`,
+  },
+  intervalMs: {
+    flag: 'interval-ms',
+    env: 'CLIENT_INTERVAL_MS',
+    description: 'pause between one reply and the next message',
+    default: CLIENT_DEFAULTS.intervalMs,
+    parse: integer(0, ONE_HOUR_MS),
+  },
+  name: {
+    flag: 'name',
+    env: 'CLIENT_NAME',
+    description: 'this client in {name} (containers: the container id)',
+    default: machineName(),
+    parse: (raw: string) => raw.trim(),
+    shownDefault: 'the host name',
+  },
+  noWait: {
+    flag: 'no-wait',
+    env: 'CLIENT_NO_WAIT',
+    description: 'send on schedule without waiting for each reply first',
+    default: false,
+    parse: yesNo,
+    kind: 'switch',
+  },
+  replyTimeoutMs: {
+    flag: 'reply-timeout-ms',
+    env: 'CLIENT_REPLY_TIMEOUT_MS',
+    description: 'give up on a reply after this long (scripted mode); 0 = wait forever',
+    default: CLIENT_DEFAULTS.replyTimeoutMs,
+    parse: integer(0, ONE_HOUR_MS),
+  },
+} satisfies ClientSettings
+
+/** The load generator's shape of traffic. */
+export const BENCH_SETTINGS = {
+  connections: {
+    flag: 'connections',
+    short: 'c',
+    env: 'BENCH_CONNECTIONS',
+    description: 'connections to open',
+    default: CLIENT_DEFAULTS.benchConnections,
+    parse: integer(1, 10_000),
+  },
+  payloadBytes: {
+    flag: 'size',
+    short: 's',
+    env: 'BENCH_PAYLOAD_BYTES',
+    description: 'bytes per message, LF excluded',
+    default: CLIENT_DEFAULTS.benchPayloadBytes,
+    parse: integer(1, 16 * 1024 * 1024),
+  },
+  pipeline: {
+    flag: 'pipeline',
+    short: 'p',
+    env: 'BENCH_PIPELINE',
+    description: 'messages in flight per connection',
+    default: CLIENT_DEFAULTS.benchPipeline,
+    parse: integer(1, 4096),
+  },
+  durationS: {
+    flag: 'duration',
+    short: 'd',
+    env: 'BENCH_DURATION_S',
+    description: `seconds to send for (at most ${MAX_BENCH_DURATION_S})`,
+    default: CLIENT_DEFAULTS.benchDurationS,
+    parse: integer(1, MAX_BENCH_DURATION_S),
+  },
+  threads: {
+    flag: 'threads',
+    short: 't',
+    env: 'BENCH_THREADS',
+    description: 'worker threads sharing the connections',
+    default: CLIENT_DEFAULTS.benchThreads,
+    parse: integer(1, 64),
+  },
+} satisfies ClientSettings
+
+export type ConnectionConfig = ConfigOf<typeof CONNECTION_SETTINGS>
+export type ScriptConfig = ConnectionConfig & ConfigOf<typeof SCRIPT_SETTINGS>
+export type BenchConfig = ConnectionConfig & ConfigOf<typeof BENCH_SETTINGS>
+
+export type CommandLine =
+  | { mode: 'help' }
+  | { mode: 'version' }
+  | { mode: 'bench'; config: BenchConfig }
+  | { mode: 'talk'; config: ScriptConfig }
+
+/** Reads the command line and the environment; throws ConfigError on bad usage. */
+export function readCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): CommandLine {
+  const bench = argv[0] === 'bench' || argv.includes('--bench')
+  const settings: ClientSettings = bench
+    ? { ...CONNECTION_SETTINGS, ...BENCH_SETTINGS }
+    : { ...CONNECTION_SETTINGS, ...SCRIPT_SETTINGS }
+  const { values, positionals } = parseFlags(
+    settings,
+    bench ? argv.slice(argv[0] === 'bench' ? 1 : 0) : argv,
+  )
+  if (values.help === true) return { mode: 'help' }
+  if (values.version === true) return { mode: 'version' }
+  if (positionals.length > 0) {
+    throw new ConfigError(`unexpected argument '${positionals[0]}' (see --help)`)
+  }
+  const config: Record<string, unknown> = {}
+  for (const [key, setting] of Object.entries(settings)) {
+    config[key] = readSetting(setting, values[setting.flag], env)
+  }
+  if (bench) return { mode: 'bench', config: Object.freeze(config) as BenchConfig }
+  const talk = Object.freeze(config) as ScriptConfig
+  if (talk.messages.length > 0 && (talk.count !== undefined || talk.text !== undefined)) {
+    throw new ConfigError('--message (CLIENT_MESSAGES) cannot be combined with --count/--text')
+  }
+  return { mode: 'talk', config: talk }
+}
+
+type FlagValue = string | boolean | (string | boolean)[] | undefined
+
+function parseFlags(
+  settings: ClientSettings,
+  argv: readonly string[],
+): { values: Record<string, FlagValue>; positionals: string[] } {
+  const options: ParseArgsOptionsConfig = {
+    help: { type: 'boolean', short: 'h' },
+    version: { type: 'boolean', short: 'V' },
+    bench: { type: 'boolean' },
+  }
+  for (const setting of Object.values(settings)) {
+    options[setting.flag] = {
+      type: setting.kind === 'switch' ? 'boolean' : 'string',
+      ...(setting.kind === 'repeated' ? { multiple: true } : {}),
+      ...(setting.short ? { short: setting.short } : {}),
+    }
+  }
+  try {
+    return parseArgs({ args: [...argv], options, strict: true, allowPositionals: true })
+  } catch (error) {
+    throw new ConfigError(`${(error as Error).message.split('\n')[0]} (see --help)`)
+  }
+}
+
+function readSetting(setting: ClientSetting<unknown>, fromFlag: FlagValue, env: NodeJS.ProcessEnv) {
+  if (setting.kind === 'switch' && fromFlag === true) return true
+  if (setting.kind === 'repeated' && Array.isArray(fromFlag)) {
+    return fromFlag.flatMap(
+      (raw) => parseOrExplain(`--${setting.flag}`, String(raw), setting) as Buffer[],
+    )
+  }
+  if (typeof fromFlag === 'string') return parseOrExplain(`--${setting.flag}`, fromFlag, setting)
+  const raw = env[setting.env]
+  if (raw === undefined || raw === '') return setting.default
+  const fromEnv = setting.kind === 'repeated' ? { ...setting, parse: messageList } : setting
+  return parseOrExplain(setting.env, raw, fromEnv)
+}
+
+function parseOrExplain(source: string, raw: string, setting: ClientSetting<unknown>): unknown {
+  try {
+    return setting.parse(raw)
+  } catch (allowed) {
+    throw new ConfigError(`${source} must be ${String(allowed)}, got '${raw}'`)
+  }
+}
+
+/** The settings as --help lines: flag, environment variable, what it is, default. */
+export function describeClientSettings(settings: ClientSettings): string {
+  return Object.values(settings)
+    .map((s) => {
+      const flag = `${s.short ? `-${s.short}, ` : '    '}--${s.flag}${s.kind === 'switch' ? '' : ' V'}`
+      const shown = s.shownDefault ?? (s.kind === 'switch' ? 'off' : String(s.default))
+      return `  ${flag.padEnd(26)} ${s.env.padEnd(26)} ${s.description} (default: ${shown})`
+    })
+    .join('\n')
+}
