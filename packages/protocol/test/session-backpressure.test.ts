@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { replyLength } from '../src/replies.ts'
-import { echoesOf, Inbox, openSession, reportOf, type SessionPair } from './support/session-pair.ts'
+import { Inbox } from './support/inbox.ts'
+import { echoesOf, openSession, reportOf, type SessionPair } from './support/session-pair.ts'
 import { WAIT_MS, within } from './support/watchdog.ts'
 
 const MESSAGE_CHARS = 1000

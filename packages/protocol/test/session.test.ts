@@ -2,7 +2,8 @@ import { getEventListeners } from 'node:events'
 import { describe, expect, it } from 'vitest'
 import { EchoError } from '../src/errors.ts'
 import type { SessionOptions } from '../src/session.ts'
-import { Inbox, openSession, reportOf } from './support/session-pair.ts'
+import { Inbox } from './support/inbox.ts'
+import { openSession, reportOf } from './support/session-pair.ts'
 
 /**
  * A client that sends `chunks`, one write each, half-closes if told to, and reads until the

@@ -3,7 +3,6 @@
  * the session serves the other. duplexPair() ends are allowHalfOpen, like a TCP socket the
  * servers create, so a client's end() is a half-close the session can still answer.
  */
-import { once } from 'node:events'
 import { type Duplex, duplexPair } from 'node:stream'
 import { type SessionOptions, type SessionReport, serveSession } from '../../src/session.ts'
 import { WAIT_MS, within } from './watchdog.ts'
@@ -25,55 +24,6 @@ export function openSession(options: Partial<SessionOptions> = {}): SessionPair 
   const [client, server] = duplexPair()
   const report = serveSession(server, { ...TEST_SESSION, ...options })
   return { client, server, report }
-}
-
-/** What the client end receives, read as it arrives (a client that reads). */
-export class Inbox {
-  readonly #client: Duplex
-  #chunks: Buffer[] = []
-  #length = 0
-  #waiters = new Set<() => void>()
-
-  constructor(client: Duplex) {
-    this.#client = client
-    client.on('data', (chunk: Buffer) => {
-      this.#chunks.push(chunk)
-      this.#length += chunk.length
-      for (const waiter of [...this.#waiters]) waiter()
-    })
-  }
-
-  get bytes(): Buffer {
-    return Buffer.concat(this.#chunks)
-  }
-
-  /** Resolves once `count` bytes have arrived. */
-  async atLeast(count: number): Promise<Buffer> {
-    let check = (): void => {}
-    const arrived = new Promise<void>((resolve) => {
-      check = () => {
-        if (this.#length >= count) resolve()
-      }
-      this.#waiters.add(check)
-      check()
-    })
-    await within(arrived, WAIT_MS, `${count} bytes from the server`).finally(() =>
-      this.#waiters.delete(check),
-    )
-    return this.bytes
-  }
-
-  /**
-   * Everything the server sent, once it has ended its side. Like nc, the client then closes its
-   * own side too, so the session can close.
-   */
-  async untilServerEnds(): Promise<Buffer> {
-    if (!this.#client.readableEnded) {
-      await within(once(this.#client, 'end'), WAIT_MS, 'end of the replies from the server')
-    }
-    this.#client.end()
-    return this.bytes
-  }
 }
 
 /** The session's report, bounded. */
