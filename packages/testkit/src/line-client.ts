@@ -123,14 +123,22 @@ export class LineClient {
 }
 
 /** Connects to 127.0.0.1:`port`. */
-export function connectClient(port: number, timeoutMs = DEFAULT_WAIT_MS): Promise<LineClient> {
+export async function connectClient(
+  port: number,
+  timeoutMs = DEFAULT_WAIT_MS,
+): Promise<LineClient> {
+  return new LineClient(await connectSocket(port, timeoutMs))
+}
+
+/** A plain socket connected to 127.0.0.1:`port`, for tests that read it their own way. */
+export function connectSocket(port: number, timeoutMs = DEFAULT_WAIT_MS): Promise<Socket> {
   return withTimeout(
     new Promise((resolve, reject) => {
       const socket = connect({ host: '127.0.0.1', port, noDelay: true })
       socket.once('error', reject)
       socket.once('connect', () => {
         socket.off('error', reject)
-        resolve(new LineClient(socket))
+        resolve(socket)
       })
     }),
     timeoutMs,

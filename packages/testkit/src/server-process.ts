@@ -62,13 +62,12 @@ export class ServerProcess {
       this.#notify()
     })
     this.exited = new Promise((resolve) => {
-      this.child.once('exit', (code, signal) => {
+      // 'close', not 'exit': it comes once the process has exited and its stdout and stderr have
+      // closed, so the last log lines have arrived (stdout may close before 'exit' is emitted).
+      this.child.once('close', (code, signal) => {
         running.delete(this)
-        // Let the last lines of stdout arrive before anyone reads the logs.
-        this.child.stdout.once('close', () => {
-          resolve({ code, signal })
-          this.#notify()
-        })
+        resolve({ code, signal })
+        this.#notify()
       })
     })
   }
