@@ -1,0 +1,80 @@
+/**
+ * server-blocking: the lab's first server (DESIGN.md, experiments 1 and 2). It serves one client
+ * at a time, from its first message to its last; clients that arrive meanwhile wait in a bounded
+ * line and are served in arrival order.
+ *
+ *   npm start -w @echolab/server-blocking                     # 0.0.0.0:5000
+ *   npm start -w @echolab/server-blocking -- --port 6000 --max-waiting 4
+ *   nc localhost 5000                                         # or: npm run client
+ *
+ * `--help` lists every setting. SIGTERM or Ctrl-C stops it cleanly.
+ */
+import { createServer, type Socket } from 'node:net'
+import {
+  connections,
+  createLogger,
+  createMetricsEndpoint,
+  describeSettings,
+  listen,
+  loadConfig,
+  MessageLogBudget,
+  resolveLogFormat,
+  runMain,
+  ServerMetrics,
+  serveConnection,
+  stdoutSink,
+} from '@echolab/protocol'
+import { SETTINGS } from './settings.ts'
+import { Shutdown } from './shutdown.ts'
+import { WaitingRoom } from './waiting-room.ts'
+
+const SERVICE = 'server-blocking'
+
+runMain(SERVICE, async () => {
+  const { config, flags } = loadConfig(SETTINGS, { extraFlags: ['help'] })
+  if (flags.help) {
+    process.stdout.write(`Usage: ${SERVICE} [options]\n\n${describeSettings(SETTINGS)}\n`)
+    return
+  }
+  const sink = stdoutSink(resolveLogFormat(config.logFormat))
+  const log = createLogger({ service: SERVICE, level: config.logLevel, sink })
+  const metrics = new ServerMetrics()
+  const counters = metrics.row(0)
+
+  const server = createServer({ allowHalfOpen: true, noDelay: true })
+  const waitingRoom = new WaitingRoom({ maxWaiting: config.maxWaiting, log, counters })
+  const shutdown = new Shutdown({ server, waitingRoom, graceMs: config.shutdownGraceMs, log, sink })
+
+  // The metrics endpoint never keeps the process alive, and starts first: if either port is
+  // taken, nothing is left listening when the program reports it and exits.
+  if (config.metricsPort !== undefined) {
+    const endpoint = createMetricsEndpoint({
+      server: SERVICE,
+      snapshot: () => metrics.snapshot(),
+      healthy: () => shutdown.accepting,
+    }).unref()
+    const at = await listen(endpoint, { host: config.host, port: config.metricsPort })
+    log.info({ address: at.address, port: at.port }, 'metrics endpoint listening')
+  }
+  const { address, port } = await listen(server, config)
+  log.info({ address, port, maxWaiting: config.maxWaiting }, 'listening')
+  const budget = new MessageLogBudget(config.messageLogsPerSecond)
+
+  async function serve(socket: Socket): Promise<void> {
+    counters.connected()
+    const report = await serveConnection(socket, {
+      log: waitingRoom.logOf(socket),
+      session: config,
+      budget,
+      signal: shutdown.sessionSignal,
+      onMessage: (message) => counters.message(message.length),
+    })
+    counters.ended(report)
+  }
+
+  // The lab's loop: wait for a connection, serve it to the end, take the next one.
+  const signal = shutdown.acceptSignal
+  for await (const socket of connections(server, { queue: waitingRoom, signal }))
+    await serve(socket)
+  await shutdown.finish()
+})

@@ -1,0 +1,146 @@
+/**
+ * The line in front of the blocking server (DESIGN.md, "The one difference between the two
+ * servers"): connections that arrive while a client is served wait here, paused, in arrival order,
+ * at most `maxWaiting` of them. Past the bound a newcomer is told `Error: server busy (N clients
+ * waiting)` and closed. A waiting client that hangs up leaves the line; nobody else is affected.
+ *
+ * Noticing a hang-up without serving: a waiting socket is paused (nothing of it is answered), but
+ * it has a 'readable' listener. When the client closes with nothing sent, 'readable' fires with an
+ * empty buffer; `read()` then turns the end of input into 'end', and the client leaves the line. A
+ * client that sent messages and then half-closed (`printf 'a\nb\n' | nc -N ...`) is owed replies,
+ * so it stays in line and is answered when its turn comes. A reset or an error while waiting also
+ * drops it. What a waiting client sends is buffered by the socket up to its high-water mark, then
+ * the kernel holds the rest: memory per waiter is bounded.
+ */
+import type { Socket } from 'node:net'
+import {
+  type ConnectionQueue,
+  EchoError,
+  isPeerReset,
+  type Logger,
+  refuse,
+  type ThreadCounters,
+} from '@echolab/protocol'
+
+export interface WaitingRoomOptions {
+  /** Clients allowed to wait while one is served; 0 refuses everyone who would have to wait. */
+  maxWaiting: number
+  log: Logger
+  /** Where the waiting and refused clients are counted for /metrics. */
+  counters?: ThreadCounters | undefined
+}
+
+interface Waiter {
+  socket: Socket
+  log: Logger
+  arrivedAt: number
+  /** Stops watching the socket for a hang-up: it is being served or sent away. */
+  stopWatching: () => void
+}
+
+export class WaitingRoom implements ConnectionQueue {
+  readonly maxWaiting: number
+  readonly #log: Logger
+  readonly #counters: ThreadCounters | undefined
+  readonly #line: Waiter[] = []
+  readonly #logs = new WeakMap<Socket, Logger>()
+  #lastConnectionId = 0
+  // The accept loop asks for the next socket only when it is free: from a `next()` that returned
+  // a socket to the following `next()`, a client is being served.
+  #serving = false
+  #closed = false
+
+  constructor({ maxWaiting, log, counters }: WaitingRoomOptions) {
+    this.maxWaiting = maxWaiting
+    this.#log = log
+    this.#counters = counters
+  }
+
+  /** Clients waiting now, not counting the one being served. */
+  get waiting(): number {
+    return this.#line.length
+  }
+
+  /** The logger of a connection this room admitted: it carries the connection id. */
+  logOf(socket: Socket): Logger {
+    return this.#logs.get(socket) ?? this.#log
+  }
+
+  admit(socket: Socket): void {
+    const log = this.#log.child({ conn: ++this.#lastConnectionId })
+    this.#logs.set(socket, log)
+    log.info({ peer: `${socket.remoteAddress}:${socket.remotePort}` }, 'connected')
+    const mustWait = this.#serving || this.#line.length > 0
+    if (this.#closed) {
+      this.#refuse(socket, log, EchoError.shuttingDown())
+    } else if (mustWait && this.#line.length >= this.maxWaiting) {
+      this.#counters?.add('connectionsRefused')
+      this.#refuse(socket, log, EchoError.serverBusy(`${this.#line.length} clients waiting`))
+    } else {
+      this.#line.push(this.#watch(socket, log))
+      this.#counters?.add('connectionsWaiting')
+      if (mustWait) log.info({ position: this.#line.length }, 'waiting')
+    }
+  }
+
+  next(): Socket | undefined {
+    const waiter = this.#line.shift()
+    this.#serving = waiter !== undefined
+    if (waiter === undefined) return undefined
+    this.#counters?.add('connectionsWaiting', -1)
+    waiter.stopWatching()
+    waiter.log.info({ waitedMs: Math.round(performance.now() - waiter.arrivedAt) }, 'served')
+    return waiter.socket
+  }
+
+  /** Tells everyone still in line `Error: server shutting down`. Idempotent. */
+  close(): void {
+    this.#closed = true
+    for (const waiter of this.#line.splice(0)) {
+      this.#counters?.add('connectionsWaiting', -1)
+      waiter.stopWatching()
+      this.#refuse(waiter.socket, waiter.log, EchoError.shuttingDown())
+    }
+  }
+
+  #refuse(socket: Socket, log: Logger, error: EchoError): void {
+    log.info({ code: error.code, reason: error.reason }, 'refused')
+    refuse(socket, error)
+  }
+
+  #watch(socket: Socket, log: Logger): Waiter {
+    const arrivedAt = performance.now()
+    const leave = (why: string, error?: Error): void => {
+      const at = this.#line.findIndex((waiter) => waiter.socket === socket)
+      if (at === -1) return
+      this.#line.splice(at, 1)
+      this.#counters?.add('connectionsWaiting', -1)
+      stopWatching()
+      socket.destroy()
+      const fields = { why, position: at + 1, waitedMs: Math.round(performance.now() - arrivedAt) }
+      if (error !== undefined && !isPeerReset(error))
+        log.warn({ ...fields, err: error }, 'left the queue')
+      else log.info(fields, 'left the queue')
+    }
+    const onReadable = (): void => {
+      // Nothing buffered: this is the end of input, and read() turns it into 'end'. With bytes
+      // buffered the client is owed replies, so nothing is read until it is served.
+      if (socket.readableLength === 0) socket.read()
+    }
+    const onEnd = (): void => leave('hung up')
+    const onError = (error: Error): void => leave('connection error', error)
+    const onClose = (): void => leave('connection closed')
+    const stopWatching = (): void => {
+      socket.off('readable', onReadable)
+      socket.off('end', onEnd)
+      socket.off('error', onError)
+      socket.off('close', onClose)
+    }
+    // The 'error' listener goes on before anything else (STYLE.md principle 11).
+    socket.on('error', onError)
+    socket.on('close', onClose)
+    socket.on('end', onEnd)
+    socket.on('readable', onReadable)
+    return { socket, log, arrivedAt, stopWatching }
+  }
+}
