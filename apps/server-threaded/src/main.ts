@@ -1,0 +1,134 @@
+/**
+ * server-threaded: the lab's concurrent echo server (DESIGN.md, experiments 3 and 4). The main
+ * thread checks the settings and the port, then runs a WorkerPool of `node:worker_threads`;
+ * each worker is an event loop serving many clients at once on the same port (`reusePort`).
+ * The main thread supervises the workers, writes every thread's log lines, and on SIGTERM or
+ * SIGINT stops them together (grace period, then `Error: server shutting down`) and exits 0.
+ *
+ * Run it:
+ *   npm start                                  from the repo root: port 5000, pretty on a terminal
+ *   npm run start -w @echolab/server-threaded -- --port 6000 --threads 4
+ *   node src/main.ts --help                    (with Node 24) every setting, flag and variable
+ * Then talk to it with `nc localhost 5000` or `npm run client`.
+ */
+import {
+  createLogger,
+  createMetricsEndpoint,
+  describeSettings,
+  type Logger,
+  listen,
+  loadConfig,
+  resolveLogFormat,
+  runMain,
+  stdoutSink,
+} from '@echolab/protocol'
+import { reservePort } from './port-reservation.ts'
+import { SERVICE, THREADED_SETTINGS, type ThreadedConfig } from './settings.ts'
+import { WorkerPool } from './worker-pool.ts'
+
+runMain(SERVICE, main)
+
+async function main(): Promise<void> {
+  const { config, flags } = loadConfig(THREADED_SETTINGS, { extraFlags: ['help'] })
+  if (flags.help) {
+    process.stdout.write(
+      `${SERVICE}: concurrent echo server\n\n${describeSettings(THREADED_SETTINGS)}\n`,
+    )
+    return
+  }
+  const sink = stdoutSink(resolveLogFormat(config.logFormat))
+  const log = createLogger({ service: SERVICE, level: config.logLevel, sink })
+
+  // Several listeners on one port need SO_REUSEPORT with the kernel balancing between them;
+  // elsewhere one worker serves alone (DESIGN.md, "server-threaded").
+  const reusePort = process.platform === 'linux'
+  const threads = reusePort ? config.threads : 1
+  if (!reusePort && config.threads > 1) {
+    log.warn(
+      { platform: process.platform, threadsAsked: config.threads },
+      'reusePort is not supported on this platform: running one worker',
+    )
+  }
+  // Test-only fault hook: nothing on the network can reach it, and without this variable at
+  // start SIGUSR2 keeps its default meaning (end the process).
+  const testFaults = process.env.ECHOLAB_TEST_FAULTS === '1'
+  const pool = new WorkerPool({ size: threads, config, log, sink, testFaults })
+
+  let accepting = false
+  let address: { address: string; port: number }
+  try {
+    await pool.start()
+    // Before the echo port, like the blocking server: if either port is taken, nothing is left
+    // listening when the program says so and exits. Unref'd: it never keeps the process alive.
+    if (config.metricsPort !== undefined) {
+      const endpoint = createMetricsEndpoint({
+        server: SERVICE,
+        snapshot: () => pool.metrics(),
+        healthy: () => accepting,
+      }).unref()
+      const at = await listen(endpoint, { host: config.host, port: config.metricsPort })
+      log.info({ address: at.address, port: at.port }, 'metrics endpoint listening')
+    }
+    address = await listenOnEveryThread(pool, config, reusePort)
+  } catch (error) {
+    await pool.stop(0)
+    throw error
+  }
+  accepting = true
+  log.info({ address: address.address, port: address.port, threads }, 'listening')
+  if (testFaults) process.on('SIGUSR2', () => pool.crashOne())
+
+  const outcome = await Promise.race([shutdownSignal(log), pool.failure])
+  accepting = false
+  const failed = outcome instanceof Error
+  // A server whose workers keep crashing does not make its clients wait out a grace period.
+  const graceMs = failed ? 0 : config.shutdownGraceMs
+  log.info(
+    {
+      ...(failed ? { reason: outcome.message } : { signal: outcome }),
+      graceMs,
+      active: pool.active,
+    },
+    'shutting down',
+  )
+  await pool.stop(graceMs)
+  log.info('stopped')
+  sink.flushSync()
+  if (failed) process.stderr.write(`${SERVICE}: ${outcome.message}\n`)
+  process.exit(failed ? 1 : 0)
+}
+
+/** Claims the port (see port-reservation.ts), then lets every worker listen on it. */
+async function listenOnEveryThread(
+  pool: WorkerPool,
+  config: ThreadedConfig,
+  reusePort: boolean,
+): Promise<{ address: string; port: number }> {
+  if (!reusePort) return pool.listen({ host: config.host, port: config.port, reusePort })
+  const reservation = await reservePort(config.host, config.port)
+  try {
+    return await pool.listen({ host: config.host, port: reservation.address.port, reusePort })
+  } finally {
+    await reservation.release()
+  }
+}
+
+/**
+ * The first SIGTERM or SIGINT. Later ones are ignored: `npm start` and the terminal both deliver
+ * Ctrl-C, and the shutdown they asked for is already bounded.
+ */
+function shutdownSignal(log: Logger): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    let received: NodeJS.Signals | null = null
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (received !== null) {
+        log.debug({ signal }, 'already shutting down')
+        return
+      }
+      received = signal
+      resolve(signal)
+    }
+    process.on('SIGTERM', onSignal)
+    process.on('SIGINT', onSignal)
+  })
+}

@@ -1,0 +1,47 @@
+/**
+ * What the main thread and its workers say to each other (besides log lines, which travel as
+ * the protocol's LogLinesMessage). Every message has a `type`; nothing here comes from the
+ * network.
+ */
+import type { ThreadedConfig } from './settings.ts'
+
+/** Everything a worker gets at birth. */
+export interface WorkerData {
+  config: ThreadedConfig
+  /** The shared ConnectionCounters memory, and which slot of it is this worker's. */
+  counters: SharedArrayBuffer
+  slot: number
+  /** The shared ServerMetrics table, one row per slot; this worker writes row `slot`. */
+  metrics: SharedArrayBuffer
+  poolSize: number
+  /** Only when the server was started with ECHOLAB_TEST_FAULTS=1: obey `crash`. */
+  testFaults: boolean
+}
+
+export interface ListenTarget {
+  host: string
+  port: number
+  reusePort: boolean
+}
+
+/** Main thread -> worker. */
+export type ToWorker =
+  | ({ type: 'listen' } & ListenTarget)
+  /** Stop accepting now; give sessions `graceMs`, then tell the rest the server is shutting down. */
+  | { type: 'stop'; graceMs: number }
+  /** Test fault hook: throw from the event loop, as a bug would. */
+  | { type: 'crash' }
+
+/** Worker -> main thread. */
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'listening'; address: string; port: number }
+  | { type: 'listen-failed'; message: string; code: string | undefined }
+  /** Every session has ended and the logs are flushed; the thread is about to exit. */
+  | { type: 'stopped' }
+
+const FROM_WORKER_TYPES = new Set(['ready', 'listening', 'listen-failed', 'stopped'])
+
+export function isFromWorker(value: unknown): value is FromWorker {
+  return FROM_WORKER_TYPES.has((value as { type?: unknown } | null)?.type as string)
+}

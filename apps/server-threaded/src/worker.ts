@@ -1,0 +1,161 @@
+/**
+ * One thread of the concurrent server: an event loop that listens on the server's port with
+ * `reusePort` (the kernel spreads connections across the threads) and serves every connection
+ * it accepts at once, with the session code both servers share (DESIGN.md, experiment 3).
+ *
+ * Not run by hand: src/main.ts starts it in a WorkerPool, tells it when and where to listen and
+ * when to stop. Its log lines go to the main thread (LineForwarder), which writes them out.
+ */
+import { createServer, type Socket } from 'node:net'
+import { parentPort, workerData } from 'node:worker_threads'
+import {
+  connections,
+  createLogger,
+  EchoError,
+  LineForwarder,
+  ListenError,
+  listen,
+  MessageLogBudget,
+  refuse,
+  ServerMetrics,
+  serveConnection,
+} from '@echolab/protocol'
+import { ConnectionCounters } from './connection-counters.ts'
+import { SERVICE } from './settings.ts'
+import type { FromWorker, ListenTarget, ToWorker, WorkerData } from './thread-messages.ts'
+
+// Clients told `Error: server shutting down` get this long to read it and hang up before their
+// sockets are destroyed: the thread must end even if a client never closes its side.
+const SHUTDOWN_LINGER_MS = 2_000
+
+if (parentPort === null) throw new Error('worker.ts runs in a worker thread; start src/main.ts')
+const toMain = parentPort
+const {
+  config,
+  counters: countersMemory,
+  metrics,
+  poolSize,
+  slot,
+  testFaults,
+} = workerData as WorkerData
+
+const sink = new LineForwarder()
+const log = createLogger({ service: SERVICE, level: config.logLevel, sink })
+// A crash must not swallow the lines that explain it: hand them over before the thread dies.
+process.on('uncaughtExceptionMonitor', () => sink.flushSync())
+
+const counters = new ConnectionCounters(countersMemory, slot)
+const threadMetrics = new ServerMetrics(poolSize, metrics).row(slot)
+const countMessage = (message: Buffer): void => threadMetrics.message(message.length)
+const budget = new MessageLogBudget(config.messageLogsPerSecond)
+const sessionOptions = {
+  maxMessageBytes: config.maxMessageBytes,
+  idleTimeoutMs: config.idleTimeoutMs,
+  maxBufferedReplyBytes: config.maxBufferedReplyBytes,
+  drainTimeoutMs: config.drainTimeoutMs,
+}
+const stopAccepting = new AbortController()
+const endSessions = new AbortController()
+const sessions = new Set<Socket>()
+let sessionsChanged: (() => void) | null = null
+
+const server = createServer({ allowHalfOpen: true, noDelay: true })
+// Accept failures (EMFILE, ...) hit one connection, not the thread: log and keep accepting.
+server.on('error', (error) => log.error({ err: error }, 'accept failed'))
+
+function post(message: FromWorker): void {
+  toMain.postMessage(message)
+}
+
+async function listenAndServe(target: ListenTarget): Promise<void> {
+  try {
+    const { address, port } = await listen(server, target)
+    post({ type: 'listening', address, port })
+  } catch (error) {
+    if (!(error instanceof ListenError)) throw error
+    post({ type: 'listen-failed', message: error.message, code: error.code })
+    return
+  }
+  // DESIGN.md: the concurrent server goes back to accepting at once.
+  for await (const socket of connections(server, { signal: stopAccepting.signal }))
+    void serve(socket)
+}
+
+async function serve(socket: Socket): Promise<void> {
+  const peer = `${socket.remoteAddress}:${socket.remotePort}`
+  const active = counters.admit(config.maxClients)
+  if (active === null) {
+    threadMetrics.add('connectionsRefused')
+    log.info({ peer, maxClients: config.maxClients }, 'refused')
+    refuse(socket, EchoError.serverBusy(`${config.maxClients} clients connected`))
+    return
+  }
+  const sessionLog = log.child({ conn: counters.nextId() })
+  sessionLog.info({ peer, active }, 'connected')
+  sessions.add(socket)
+  threadMetrics.connected()
+  try {
+    const report = await serveConnection(socket, {
+      log: sessionLog,
+      session: sessionOptions,
+      budget,
+      signal: endSessions.signal,
+      onMessage: countMessage,
+    })
+    threadMetrics.ended(report)
+  } finally {
+    sessions.delete(socket)
+    counters.release()
+    sessionsChanged?.()
+  }
+}
+
+/** Resolves once no session is left or `ms` have passed. */
+async function sessionsEnded(ms: number): Promise<void> {
+  const deadline = performance.now() + ms
+  while (sessions.size > 0 && performance.now() < deadline) {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, deadline - performance.now())
+      sessionsChanged = () => {
+        clearTimeout(timer)
+        resolve()
+      }
+    })
+    sessionsChanged = null
+  }
+}
+
+/** DESIGN.md, "Shutdown": stop accepting, let sessions finish within the grace, tell the rest. */
+async function stop(graceMs: number): Promise<void> {
+  if (stopAccepting.signal.aborted) return
+  stopAccepting.abort()
+  server.close(() => {})
+  await sessionsEnded(graceMs)
+  if (sessions.size > 0) {
+    endSessions.abort()
+    await sessionsEnded(SHUTDOWN_LINGER_MS)
+    for (const socket of sessions) socket.destroy()
+  }
+  sink.flushSync()
+  post({ type: 'stopped' })
+  toMain.close()
+}
+
+toMain.on('message', (message: ToWorker) => {
+  switch (message.type) {
+    case 'listen':
+      void listenAndServe(message)
+      break
+    case 'stop':
+      void stop(message.graceMs)
+      break
+    case 'crash':
+      if (testFaults) {
+        setImmediate(() => {
+          throw new Error('test fault: worker crash requested (ECHOLAB_TEST_FAULTS=1, SIGUSR2)')
+        })
+      }
+      break
+  }
+})
+post({ type: 'ready' })
