@@ -25,6 +25,13 @@ export interface SessionOptions {
   signal?: AbortSignal | undefined
   /** Called with each message before it is answered (for logs and metrics; keep it cheap). */
   onMessage?: ((message: Buffer) => void) | undefined
+  /**
+   * Report as soon as the session has ended and its last bytes are written out, rather than when
+   * the connection closes; the connection still closes on its own, when the client closes its
+   * side or after `drainTimeoutMs`. The blocking server sets it: a client told goodbye that keeps
+   * its side open (`nc` does) must not hold up the next one in line.
+   */
+  reportOnFinish?: boolean | undefined
 }
 
 export type EndReason =
@@ -184,8 +191,13 @@ class Session {
     if (this.#reason === null) this.#reason = 'peer-reset'
     this.#clearTimers()
     this.#options.signal?.removeEventListener('abort', this.#onShutdown)
+    this.#report()
+  }
+
+  /** Resolves the report; only the first call counts. */
+  #report = (): void => {
     const report: SessionReport = {
-      reason: this.#reason,
+      reason: this.#reason ?? 'peer-reset',
       messages: this.#messages,
       bytesIn: this.#bytesIn,
       bytesOut: this.#bytesOut,
@@ -215,6 +227,7 @@ class Session {
     this.#reason = reason
     this.#clearTimers()
     this.#stream.end()
+    if (this.#options.reportOnFinish) this.#stream.once('finish', this.#report)
     this.#drainTimer = setTimeout(
       () => this.#stream.destroy(),
       this.#options.drainTimeoutMs,
