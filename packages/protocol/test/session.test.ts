@@ -1,9 +1,11 @@
 import { getEventListeners } from 'node:events'
+import { duplexPair } from 'node:stream'
 import { describe, expect, it } from 'vitest'
 import { EchoError } from '../src/errors.ts'
-import type { SessionOptions } from '../src/session.ts'
+import { type SessionOptions, serveSession } from '../src/session.ts'
 import { Inbox } from './support/inbox.ts'
-import { openSession, reportOf } from './support/session-pair.ts'
+import { openSession, reportOf, TEST_SESSION } from './support/session-pair.ts'
+import { WAIT_MS, within } from './support/watchdog.ts'
 
 /**
  * A client that sends `chunks`, one write each, half-closes if told to, and reads until the
@@ -45,6 +47,30 @@ describe('a session answering a client', () => {
       onMessage: (message) => seen.push(message.toString()),
     })
     expect(seen).toEqual(['Olá', 'segundo'])
+  })
+})
+
+describe('a session for a client that waited its turn', () => {
+  it('answers what the client sent and its half-close while it waited', async () => {
+    const [client, server] = duplexPair()
+    server.pause() // as the blocking server keeps a waiting connection
+    const inbox = new Inbox(client)
+    client.end('sent while waiting\nlast')
+    const report = serveSession(server, TEST_SESSION)
+    expect(await inbox.untilServerEnds()).toEqual(
+      Buffer.from('Echo: sent while waiting\nEcho: last\n'),
+    )
+    expect(await within(report, WAIT_MS, 'session report')).toMatchObject({
+      reason: 'end-of-input',
+      messages: 2,
+    })
+  })
+
+  it('reports a client that hung up before its turn as gone, without answering', async () => {
+    const [, server] = duplexPair()
+    server.destroy()
+    const report = await within(serveSession(server, TEST_SESSION), WAIT_MS, 'session report')
+    expect(report).toMatchObject({ reason: 'peer-reset', messages: 0, bytesOut: 0 })
   })
 })
 
