@@ -10,7 +10,7 @@
 #        ECHOLAB_COMPOSE_CLIENTS=2                                   client containers per run
 # Prints "ok"/"not ok" per check and "compose: N passed, N failed"; exits 1 if any check failed.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 SERVERS=${ECHOLAB_COMPOSE_SERVERS:-server-threaded server-blocking}
 CLIENTS=${ECHOLAB_COMPOSE_CLIENTS:-2}
@@ -53,7 +53,8 @@ trap 'down; rm -rf "$log"' EXIT
 
 show_logs() {
   echo "--- last lines of the stack's logs ($1)"
-  dc logs --no-color --tail 40 2>&1 | sed 's/^/    /'
+  # (compose 2.26 starts lines with an erase-line code even with --ansi never)
+  dc logs --no-color --tail 40 2>&1 | sed -e 's/\x1b\[[0-9;]*[A-Za-z]//g' -e 's/^/    /'
   echo "---"
 }
 
@@ -69,7 +70,7 @@ run_clients() { dc up --scale "client=$CLIENTS" client >"$log/clients" 2>&1 || {
 clients_exit_0() {
   local codes
   codes=$(dc ps -a --format '{{.Service}} {{.ExitCode}}' | awk '$1 == "client" { print $2 }')
-  echo "    client exit codes: $(echo $codes)"
+  echo "    client exit codes: ${codes//$'\n'/ }"
   [ "$(echo "$codes" | grep -c '^0$')" -eq "$CLIENTS" ]
 }
 
@@ -96,6 +97,19 @@ server_logged_messages() {
     [ "$n" -eq "$MESSAGES" ] || { echo "    the server logged $n of $MESSAGES messages from client $name"; ok=1; }
   done
   return $ok
+}
+
+# The blocking server's promise (lab experiment 2): between a session's "served" and its
+# "session ended", every message logged belongs to that session. Holds however the clients overlap.
+one_session_at_a_time() {
+  echo "    clients that had to wait: $(grep -c '"msg":"waiting"' "$log/server")"
+  awk '
+    { conn = match($0, /"conn":[0-9]+/) ? substr($0, RSTART + 7, RLENGTH - 7) : "" }
+    /"msg":"served"/ { if (serving != "") bad = 1; serving = conn }
+    /"msg":"message"/ { if (conn != serving) bad = 1 }
+    /"msg":"session ended"/ { if (conn == serving) serving = "" }
+    END { exit bad }
+  ' "$log/server"
 }
 
 host_port_answers() { # a person's `nc 127.0.0.1 5000`, on the port compose published
@@ -131,6 +145,9 @@ for server in $SERVERS; do
     check "$server: every client exits 0" clients_exit_0
     check "$server: every client printed its $MESSAGES echoes" clients_printed_echoes
     check "$server: the server logged every client's messages" server_logged_messages
+    if [ "$server" = server-blocking ]; then
+      check "$server: the server log shows one session at a time" one_session_at_a_time
+    fi
     check "$server: the published port answers from the host" host_port_answers
     check "$server: the server stops on SIGTERM with exit code 0" stops_on_sigterm
   fi
