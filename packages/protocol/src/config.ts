@@ -74,7 +74,8 @@ export function loadConfig<S extends Settings>(
   try {
     parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: true })
   } catch (error) {
-    throw new ConfigError((error as Error).message)
+    // parseArgs adds lines of advice (e.g. for `--port -1`); the contract is one line.
+    throw new ConfigError((error as Error).message.split('\n')[0]!)
   }
   const config: Record<string, unknown> = {}
   for (const [key, setting] of Object.entries(settings)) {

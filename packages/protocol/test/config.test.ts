@@ -132,6 +132,12 @@ describe('server settings', () => {
     expect(message).not.toContain('\n')
   })
 
+  it('refuses a flag whose value starts with a dash in one line that names it', () => {
+    const { message } = thrown(ConfigError, () => load(['--port', '-1']))
+    expect(message).toContain("'--port'")
+    expect(message).not.toContain('\n')
+  })
+
   it('refuses a setting flag given without its value', () => {
     expect(thrown(ConfigError, () => load(['--port'])).message).toContain('--port')
   })
