@@ -23,11 +23,24 @@ if ! command -v dockerd >/dev/null; then
   "${APT[@]}" update
   "${APT[@]}" install -y docker.io >/dev/null
 fi
+# The pid of a dockerd that is running (maybe still starting): alive, not a zombie, named dockerd.
+running_dockerd() {
+  local pid
+  pid=$(cat /var/run/docker.pid 2>/dev/null) || return 1
+  [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = dockerd ] && [ "$(awk '{ print $3 }' "/proc/$pid/stat")" != Z ]
+}
 if ! docker info >/dev/null 2>&1; then
-  say "starting dockerd (log: $DOCKERD_LOG) ..."
-  setsid nohup dockerd >>"$DOCKERD_LOG" 2>&1 </dev/null &
+  if running_dockerd; then
+    say "waiting for the running dockerd ..."
+  else
+    # A dockerd that was killed leaves its pid file, and refuses to start again while it is there
+    # (a killed process nobody reaped still holds its pid).
+    rm -f /var/run/docker.pid
+    say "starting dockerd (log: $DOCKERD_LOG) ..."
+    setsid nohup dockerd >>"$DOCKERD_LOG" 2>&1 </dev/null &
+  fi
   for _ in $(seq 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
-  docker info >/dev/null 2>&1 || { tail -20 "$DOCKERD_LOG"; say "dockerd did not answer within 60 s"; exit 1; }
+  docker info >/dev/null 2>&1 || { tail -5 "$DOCKERD_LOG"; say "dockerd did not answer within 60 s"; exit 1; }
 fi
 say "engine $(docker version -f '{{.Server.Version}}')"
 
