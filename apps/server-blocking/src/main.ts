@@ -64,7 +64,8 @@ runMain(SERVICE, async () => {
     counters.connected()
     const report = await serveConnection(socket, {
       log: waitingRoom.logOf(socket),
-      session: config,
+      // Move on once the client has its last bytes, even if it keeps its side open (nc does).
+      session: { ...config, reportOnFinish: true },
       budget,
       signal: shutdown.sessionSignal,
       onMessage: (message) => counters.message(message.length),

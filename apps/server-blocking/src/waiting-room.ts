@@ -4,13 +4,14 @@
  * at most `maxWaiting` of them. Past the bound a newcomer is told `Error: server busy (N clients
  * waiting)` and closed. A waiting client that hangs up leaves the line; nobody else is affected.
  *
- * Noticing a hang-up without serving: a waiting socket is paused (nothing of it is answered), but
- * it has a 'readable' listener. When the client closes with nothing sent, 'readable' fires with an
- * empty buffer; `read()` then turns the end of input into 'end', and the client leaves the line. A
- * client that sent messages and then half-closed (`printf 'a\nb\n' | nc -N ...`) is owed replies,
- * so it stays in line and is answered when its turn comes. A reset or an error while waiting also
- * drops it. What a waiting client sends is buffered by the socket up to its high-water mark, then
- * the kernel holds the rest: memory per waiter is bounded.
+ * Noticing a hang-up without serving: a waiting socket is paused (nothing of it is read or
+ * answered), but it listens for 'end', 'error' and 'close'. A client that closes having sent
+ * nothing is seen at once: a Node socket that reads the end of input with nothing buffered emits
+ * 'end' even while paused. A client that sent messages and then half-closed (`printf 'a\nb\n' |
+ * nc -N ...`) is owed replies: its 'end' comes only after its messages are read, that is once it
+ * is served, so it stays in line and is answered in its turn. A reset while waiting drops it. What
+ * a waiting client sends is buffered by its socket up to the high-water mark, then by the kernel:
+ * memory per waiter is bounded.
  */
 import type { Socket } from 'node:net'
 import {
@@ -122,16 +123,10 @@ export class WaitingRoom implements ConnectionQueue {
         log.warn({ ...fields, err: error }, 'left the queue')
       else log.info(fields, 'left the queue')
     }
-    const onReadable = (): void => {
-      // Nothing buffered: this is the end of input, and read() turns it into 'end'. With bytes
-      // buffered the client is owed replies, so nothing is read until it is served.
-      if (socket.readableLength === 0) socket.read()
-    }
     const onEnd = (): void => leave('hung up')
     const onError = (error: Error): void => leave('connection error', error)
     const onClose = (): void => leave('connection closed')
     const stopWatching = (): void => {
-      socket.off('readable', onReadable)
       socket.off('end', onEnd)
       socket.off('error', onError)
       socket.off('close', onClose)
@@ -140,7 +135,6 @@ export class WaitingRoom implements ConnectionQueue {
     socket.on('error', onError)
     socket.on('close', onClose)
     socket.on('end', onEnd)
-    socket.on('readable', onReadable)
     return { socket, log, arrivedAt, stopWatching }
   }
 }

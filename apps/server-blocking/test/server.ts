@@ -1,8 +1,18 @@
 /**
- * Starts the blocking server under test as a real process (testkit: 127.0.0.1, port 0, JSON logs).
+ * The blocking server under test as a real process (testkit: 127.0.0.1, port 0, JSON logs), and
+ * ways to find a client's lines in its log.
  */
+import { connect } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import { type RunningServer, startServer } from '@echolab/testkit'
+import {
+  LineClient,
+  type LogLine,
+  type RunningServer,
+  type ServerProcess,
+  startServer,
+  withTimeout,
+} from '@echolab/testkit'
+import { afterEach } from 'vitest'
 
 export const ENTRY = fileURLToPath(new URL('../src/main.ts', import.meta.url))
 
@@ -11,4 +21,71 @@ export function startBlockingServer(
   env: Record<string, string> = {},
 ): Promise<RunningServer> {
   return startServer({ entry: ENTRY, args, env })
+}
+
+/** The connection id the server gave `client`, from its "connected" line (matched by port). */
+export async function connOf(server: ServerProcess, client: LineClient): Promise<number> {
+  const peer = `127.0.0.1:${client.socket.localPort}`
+  const line = await server.waitForLog(
+    (l) => l.msg === 'connected' && l.peer === peer,
+    `"connected" for ${peer}`,
+  )
+  return line.conn as number
+}
+
+/** The line with `msg` about connection `conn`, once logged. */
+export function logOf(server: ServerProcess, conn: number, msg: string): Promise<LogLine> {
+  return server.waitForLog((l) => l.msg === msg && l.conn === conn, `"${msg}" for conn ${conn}`)
+}
+
+/** Where the line with `msg` about connection `conn` is in the log (-1 if it is not there). */
+export function indexOf(server: ServerProcess, conn: number, msg: string): number {
+  return server.logs.findIndex((l) => l.msg === msg && l.conn === conn)
+}
+
+/**
+ * Servers and clients a test opens, closed after it: clients destroyed, servers stopped (killed
+ * if they do not stop).
+ */
+export function closedAfterEach(): {
+  server: (args?: readonly string[], env?: Record<string, string>) => Promise<RunningServer>
+  client: (server: RunningServer) => Promise<LineClient>
+} {
+  const servers: RunningServer[] = []
+  const clients: LineClient[] = []
+  afterEach(async () => {
+    for (const client of clients.splice(0)) client.destroy()
+    await Promise.all(servers.splice(0).map((server) => server.stop().catch(() => server.kill())))
+  })
+  return {
+    server: async (args, env) => {
+      const server = await startBlockingServer(args, env)
+      servers.push(server)
+      return server
+    },
+    client: async (server) => {
+      const client = await connectLikeNc(server.port)
+      clients.push(client)
+      return client
+    },
+  }
+}
+
+/**
+ * A client that, like `nc`, keeps its side open after the server closes its own: the server
+ * must not depend on the client closing to move on.
+ */
+export function connectLikeNc(port: number): Promise<LineClient> {
+  return withTimeout(
+    new Promise((resolve, reject) => {
+      const socket = connect({ host: '127.0.0.1', port, noDelay: true, allowHalfOpen: true })
+      socket.once('error', reject)
+      socket.once('connect', () => {
+        socket.off('error', reject)
+        resolve(new LineClient(socket))
+      })
+    }),
+    5_000,
+    `a connection to 127.0.0.1:${port}`,
+  )
 }
