@@ -8,7 +8,7 @@ import {
   LineClient,
   type LogLine,
   type RunningServer,
-  type ServerProcess,
+  ServerProcess,
   startServer,
   withTimeout,
 } from '@echolab/testkit'
@@ -43,24 +43,37 @@ export function indexOf(server: ServerProcess, conn: number, msg: string): numbe
   return server.logs.findIndex((l) => l.msg === msg && l.conn === conn)
 }
 
+export interface Opened {
+  /** A server started on 127.0.0.1:0 with `args`, listening. */
+  server(args?: readonly string[], env?: Record<string, string>): Promise<RunningServer>
+  /** The server's process started with exactly `args` (no host or port added), not awaited. */
+  process(args?: readonly string[], env?: Record<string, string>): ServerProcess
+  /** A client that keeps its side open after the server closes, like nc. */
+  client(server: RunningServer): Promise<LineClient>
+  /** A client the server is busy with: its first round trip is done. */
+  beingServed(server: RunningServer): Promise<LineClient>
+}
+
 /**
  * Servers and clients a test opens, closed after it: clients destroyed, servers stopped (killed
  * if they do not stop).
  */
-export function closedAfterEach(): {
-  server: (args?: readonly string[], env?: Record<string, string>) => Promise<RunningServer>
-  client: (server: RunningServer) => Promise<LineClient>
-} {
-  const servers: RunningServer[] = []
+export function closedAfterEach(): Opened {
+  const processes: ServerProcess[] = []
   const clients: LineClient[] = []
   afterEach(async () => {
     for (const client of clients.splice(0)) client.destroy()
-    await Promise.all(servers.splice(0).map((server) => server.stop().catch(() => server.kill())))
+    await Promise.all(processes.splice(0).map((p) => p.stop().catch(() => p.kill())))
   })
-  return {
+  const opened: Opened = {
     server: async (args, env) => {
       const server = await startBlockingServer(args, env)
-      servers.push(server)
+      processes.push(server)
+      return server
+    },
+    process: (args = [], env = {}) => {
+      const server = new ServerProcess(ENTRY, args, env)
+      processes.push(server)
       return server
     },
     client: async (server) => {
@@ -68,7 +81,14 @@ export function closedAfterEach(): {
       clients.push(client)
       return client
     },
+    beingServed: async (server) => {
+      const client = await opened.client(server)
+      client.sendLine('first')
+      if ((await client.nextLine()) !== 'Echo: first') throw new Error('the first echo was wrong')
+      return client
+    },
   }
+  return opened
 }
 
 /**

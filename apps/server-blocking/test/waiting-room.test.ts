@@ -10,9 +10,7 @@ const open = closedAfterEach()
 describe('the waiting room', () => {
   it('serves waiting clients in the order they arrived', async () => {
     const server = await open.server()
-    const first = await open.client(server)
-    first.sendLine('first')
-    expect(await first.nextLine()).toBe('Echo: first')
+    const first = await open.beingServed(server)
     const waiters = []
     for (const position of [1, 2, 3]) {
       const waiter = await open.client(server)
@@ -61,9 +59,7 @@ describe('the waiting room', () => {
 
   it('a waiting client that hangs up leaves the queue, and frees its place', async () => {
     const server = await open.server(['--max-waiting', '1'])
-    const first = await open.client(server)
-    first.sendLine('first')
-    expect(await first.nextLine()).toBe('Echo: first')
+    const first = await open.beingServed(server)
 
     const leaver = await open.client(server)
     const leaverConn = await connOf(server, leaver)
@@ -84,9 +80,7 @@ describe('the waiting room', () => {
 
   it('a waiting client whose connection is reset leaves the queue; the others keep their place', async () => {
     const server = await open.server()
-    const first = await open.client(server)
-    first.sendLine('first')
-    expect(await first.nextLine()).toBe('Echo: first')
+    const first = await open.beingServed(server)
     const resetter = await open.client(server)
     const resetterConn = await connOf(server, resetter)
     const stayer = await open.client(server)
@@ -101,9 +95,7 @@ describe('the waiting room', () => {
 
   it('keeps a waiting client that sent messages and half-closed, and answers it in its turn', async () => {
     const server = await open.server()
-    const first = await open.client(server)
-    first.sendLine('first')
-    expect(await first.nextLine()).toBe('Echo: first')
+    const first = await open.beingServed(server)
     // printf 'a\nb\nlast' | nc -N host port, while someone else is served: it is owed replies.
     const owed = await open.client(server)
     const owedConn = await connOf(server, owed)
