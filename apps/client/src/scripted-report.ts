@@ -57,7 +57,7 @@ export function textReport(
       }
     },
     noReply(sent, timeoutMs) {
-      problem(`no reply to message ${sent.n} within ${formatDuration(timeoutMs)}`)
+      problem(`no reply to message ${sent.n} within ${timeoutMs} ms`)
     },
     dropped(reason, unanswered) {
       const what =
