@@ -26,6 +26,9 @@ import { reservePort } from './port-reservation.ts'
 import { SERVICE, THREADED_SETTINGS, type ThreadedConfig } from './settings.ts'
 import { WorkerPool } from './worker-pool.ts'
 
+// After "stopped", the most the process waits for its last writes before it exits anyway.
+const EXIT_LINGER_MS = 2_000
+
 runMain(SERVICE, main)
 
 async function main(): Promise<void> {
@@ -38,6 +41,9 @@ async function main(): Promise<void> {
   }
   const sink = stdoutSink(resolveLogFormat(config.logFormat))
   const log = createLogger({ service: SERVICE, level: config.logLevel, sink })
+  // Listening for signals before anything starts: a SIGTERM that comes the moment "listening"
+  // is out must not meet the default action (instant death).
+  const stopRequested = shutdownSignal(log)
 
   // Several listeners on one port need SO_REUSEPORT with the kernel balancing between them;
   // elsewhere one worker serves alone (DESIGN.md, "server-threaded").
@@ -78,7 +84,7 @@ async function main(): Promise<void> {
   log.info({ address: address.address, port: address.port, threads }, 'listening')
   if (testFaults) process.on('SIGUSR2', () => pool.crashOne())
 
-  const outcome = await Promise.race([shutdownSignal(log), pool.failure])
+  const outcome = await Promise.race([stopRequested, pool.failure])
   accepting = false
   const failed = outcome instanceof Error
   // A server whose workers keep crashing does not make its clients wait out a grace period.
@@ -95,7 +101,10 @@ async function main(): Promise<void> {
   log.info('stopped')
   sink.flushSync()
   if (failed) process.stderr.write(`${SERVICE}: ${outcome.message}\n`)
-  process.exit(failed ? 1 : 0)
+  // The process ends by itself once the last log write is out (flushSync cannot finish a write
+  // already in flight; process.exit() would cut it off). Should anything linger, it is cut short.
+  process.exitCode = failed ? 1 : 0
+  setTimeout(() => process.exit(), EXIT_LINGER_MS).unref()
 }
 
 /** Claims the port (see port-reservation.ts), then lets every worker listen on it. */

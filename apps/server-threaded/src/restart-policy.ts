@@ -4,7 +4,14 @@
  * workers cannot fix, so the server stops with an error instead of looping forever.
  */
 
-export const SUPERVISION_DEFAULTS = Object.freeze({
+export interface SupervisionOptions {
+  crashWindowMs: number
+  maxCrashesInWindow: number
+  firstRestartDelayMs: number
+  maxRestartDelayMs: number
+}
+
+export const SUPERVISION_DEFAULTS: Readonly<SupervisionOptions> = Object.freeze({
   /** Crashes older than this are forgotten: one a day is bad luck, not a loop. */
   crashWindowMs: 60_000,
   /** This many crashes within the window (any thread) stop the server. */
@@ -14,8 +21,6 @@ export const SUPERVISION_DEFAULTS = Object.freeze({
   /** Each further crash in the window doubles the delay, up to this. */
   maxRestartDelayMs: 5_000,
 })
-
-export type SupervisionOptions = typeof SUPERVISION_DEFAULTS
 
 export class RestartPolicy {
   readonly options: SupervisionOptions

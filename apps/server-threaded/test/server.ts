@@ -1,0 +1,40 @@
+/**
+ * Starts the threaded server under test as a real process (testkit: 127.0.0.1, port 0, JSON
+ * logs), and what its end-to-end suites share.
+ */
+import { fileURLToPath } from 'node:url'
+import {
+  connectClient,
+  type LineClient,
+  type LogLine,
+  type RunningServer,
+  startServer,
+} from '@echolab/testkit'
+
+export const ENTRY = fileURLToPath(new URL('../src/main.ts', import.meta.url))
+
+export function startThreadedServer(
+  args: readonly string[] = [],
+  env: Record<string, string> = {},
+): Promise<RunningServer> {
+  return startServer({ entry: ENTRY, args, env })
+}
+
+/** Connects `count` clients, a batch at a time so the connects never pile up past the backlog. */
+export async function connectClients(port: number, count: number, batch = 100) {
+  const clients: LineClient[] = []
+  for (let first = 0; first < count; first += batch) {
+    const size = Math.min(batch, count - first)
+    clients.push(...(await Promise.all(Array.from({ length: size }, () => connectClient(port)))))
+  }
+  return clients
+}
+
+/** The "connected" log line of `client`, matched by its local port (the server's `peer`). */
+export function connectedLineOf(server: RunningServer, client: LineClient): Promise<LogLine> {
+  const peer = `127.0.0.1:${client.socket.localPort}`
+  return server.waitForLog(
+    (line) => line.msg === 'connected' && line.peer === peer,
+    `the server to log that ${peer} connected`,
+  )
+}
