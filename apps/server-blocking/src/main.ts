@@ -74,8 +74,7 @@ runMain(SERVICE, async () => {
   }
 
   // The lab's loop: wait for a connection, serve it to the end, take the next one.
-  const signal = shutdown.acceptSignal
-  for await (const socket of connections(server, { queue: waitingRoom, signal }))
-    await serve(socket)
+  const accepting = { queue: waitingRoom, signal: shutdown.acceptSignal }
+  for await (const socket of connections(server, accepting)) await serve(socket)
   await shutdown.finish()
 })
