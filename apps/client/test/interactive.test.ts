@@ -4,7 +4,8 @@
  */
 
 import { connectClient } from '@echolab/testkit'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { cleanupAfterEach } from './support/cleanup.ts'
 import { CLIENT_MAIN } from './support/client-process.ts'
 import {
   freePort,
@@ -12,24 +13,14 @@ import {
   startAnchor,
   startFakeServer,
   startOurServer,
-  type TestServer,
 } from './support/servers.ts'
 import { Terminal } from './support/terminal.ts'
 
-const cleanups: (() => Promise<unknown>)[] = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
-
-async function started<T extends TestServer>(server: Promise<T>): Promise<T> {
-  const running = await server
-  cleanups.push(() => running.stop())
-  return running
-}
+const { started, defer } = cleanupAfterEach()
 
 async function client(port: number, env: Record<string, string> = {}): Promise<Terminal> {
   const terminal = await Terminal.open([process.execPath, CLIENT_MAIN, '--port', String(port)], env)
-  cleanups.push(() => terminal.close())
+  defer(() => terminal.close())
   return terminal
 }
 
@@ -91,7 +82,7 @@ describe('interactive mode in a terminal', () => {
     it('says the server may be busy, then prints the reply once the other client leaves', async () => {
       const server = await started(startBlocking())
       const first = await connectClient(server.port)
-      cleanups.push(async () => first.destroy())
+      defer(async () => first.destroy())
       first.sendLine('I was here first')
       expect(await first.nextLine()).toBe('Echo: I was here first')
 
@@ -156,7 +147,7 @@ describe('interactive mode in a terminal', () => {
       '--connect-timeout-ms',
       '300',
     ])
-    cleanups.push(() => terminal.close())
+    defer(() => terminal.close())
     await terminal.waitFor(
       `error: cannot connect to 127.0.0.1:${port} (connection refused: is the server running?`,
     )

@@ -5,7 +5,8 @@
  */
 
 import { withTimeout } from '@echolab/testkit'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { cleanupAfterEach } from './support/cleanup.ts'
 import { jsonLines, runClient } from './support/client-process.ts'
 import {
   ECHO_SERVERS,
@@ -14,19 +15,9 @@ import {
   onLines,
   startFakeServer,
   startOurServer,
-  type TestServer,
 } from './support/servers.ts'
 
-const stops: (() => Promise<unknown>)[] = []
-afterEach(async () => {
-  for (const stop of stops.splice(0)) await stop()
-})
-
-async function started<T extends TestServer>(server: Promise<T>): Promise<T> {
-  const running = await server
-  stops.push(() => running.stop())
-  return running
-}
+const { started } = cleanupAfterEach()
 
 describe.each(Object.keys(ECHO_SERVERS))('against %s', (name) => {
   it('sends every message, prints each reply and a summary, and exits 0', async () => {

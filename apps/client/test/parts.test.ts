@@ -1,0 +1,156 @@
+/**
+ * The client's parts that need no socket: reading lines, checking replies, building bench
+ * payloads, reading settings, filling templates and writing the summary.
+ */
+import { describe, expect, it } from 'vitest'
+import { Payloads } from '../src/bench/payload.ts'
+import { LineSplitter, LineTooLongError } from '../src/line-splitter.ts'
+import { fillTemplate, lineMessages } from '../src/messages.ts'
+import { isEchoOf, ReplyTracker } from '../src/reply-tracker.ts'
+import { readCommandLine } from '../src/settings.ts'
+import { formatSummary, RoundTrips, summarise } from '../src/summary.ts'
+
+function split(chunks: Buffer[], maxLineBytes = 100): string[] {
+  const splitter = new LineSplitter(maxLineBytes)
+  const lines: string[] = []
+  for (const chunk of chunks) splitter.push(chunk, (line) => lines.push(line.toString('latin1')))
+  const last = splitter.end()
+  if (last) lines.push(`${last.toString('latin1')}<no LF>`)
+  return lines
+}
+
+describe('LineSplitter', () => {
+  it('gives the same lines for any chunking, and keeps a CR before the LF', () => {
+    const bytes = Buffer.from('Echo: a\r\nEcho: \nEcho: bc\nrest')
+    const expected = ['Echo: a\r', 'Echo: ', 'Echo: bc', 'rest<no LF>']
+    expect(split([bytes])).toEqual(expected)
+    for (let cut = 0; cut <= bytes.length; cut++) {
+      expect(split([bytes.subarray(0, cut), bytes.subarray(cut)])).toEqual(expected)
+    }
+    expect(split([...bytes].map((byte) => Buffer.from([byte])))).toEqual(expected)
+  })
+
+  it('refuses a line over its cap, whether or not its LF has come', () => {
+    expect(() => split([Buffer.from('12345\n')], 4)).toThrow(LineTooLongError)
+    expect(() => split([Buffer.from('123'), Buffer.from('45')], 4)).toThrow(LineTooLongError)
+    expect(split([Buffer.from('1234\n')], 4)).toEqual(['1234'])
+  })
+})
+
+describe('replies', () => {
+  it('the right reply is exactly Echo: and the message bytes', () => {
+    const message = Buffer.from([0x6f, 0x6c, 0xc3, 0xa1, 0xff])
+    expect(isEchoOf(message, Buffer.concat([Buffer.from('Echo: '), message]))).toBe(true)
+    expect(isEchoOf(message, Buffer.concat([Buffer.from('echo: '), message]))).toBe(false)
+    expect(
+      isEchoOf(message, Buffer.concat([Buffer.from('Echo: '), message, Buffer.from('\r')])),
+    ).toBe(false)
+    expect(isEchoOf(Buffer.alloc(0), Buffer.from('Echo: '))).toBe(true)
+  })
+
+  it('matches lines to messages in order and tells an Error: line from an echo', () => {
+    const tracker = new ReplyTracker()
+    tracker.sent(Buffer.from('a'))
+    tracker.sent(Buffer.from('Error: b'))
+    expect(tracker.receive(Buffer.from('Echo: a')).kind).toBe('echo')
+    expect(tracker.receive(Buffer.from('Echo: Error: b')).kind).toBe('echo')
+    expect(tracker.receive(Buffer.from('Echo: c')).kind).toBe('unexpected')
+    tracker.sent(Buffer.from('d'))
+    expect(tracker.receive(Buffer.from('Error: idle timeout (no message for 300 s)')).kind).toBe(
+      'server-error',
+    )
+    expect(tracker.pending.map((sent) => sent.n)).toEqual([3])
+    expect(tracker.receive(Buffer.from('Echo: x')).kind).toBe('wrong')
+  })
+})
+
+describe('bench payloads', () => {
+  it('each message carries its sequence number and only its own reply matches', () => {
+    const payloads = new Payloads(16)
+    const wire = payloads.messages(41, 2)
+    expect(wire.toString()).toBe('0000000041klmnop\n0000000042klmnop\n')
+    expect(payloads.isReplyTo(Buffer.from('Echo: 0000000041klmnop'), 41)).toBe(true)
+    expect(payloads.isReplyTo(Buffer.from('Echo: 0000000041klmnop'), 42)).toBe(false)
+    expect(payloads.isReplyTo(Buffer.from('Echo: 0000000041ghijkL'), 41)).toBe(false)
+  })
+
+  it('a payload shorter than the sequence number keeps its low digits', () => {
+    const payloads = new Payloads(3)
+    expect(payloads.messages(1234, 1).toString()).toBe('234\n')
+    expect(payloads.isReplyTo(Buffer.from('Echo: 234'), 1234)).toBe(true)
+  })
+})
+
+describe('settings', () => {
+  it('defaults to 127.0.0.1:5000 and reads the environment, flags winning', () => {
+    const defaults = readCommandLine([], {})
+    expect(defaults).toMatchObject({
+      mode: 'talk',
+      config: { host: '127.0.0.1', port: 5000, json: false },
+    })
+    const fromEnv = readCommandLine(['--port', '7000'], {
+      SERVER_HOST: 'server',
+      SERVER_PORT: '6000',
+      CLIENT_JSON: 'true',
+      CLIENT_MESSAGES: 'um\r\n\ndois\n',
+    })
+    expect(fromEnv).toMatchObject({ config: { host: 'server', port: 7000, json: true } })
+    expect(fromEnv.mode === 'talk' && fromEnv.config.messages.map(String)).toEqual(['um', 'dois'])
+  })
+
+  it('bench mode from the subcommand or --bench, with short flags', () => {
+    expect(
+      readCommandLine(['bench', '-c', '3', '-s', '10', '-p', '2', '-d', '5', '-t', '2'], {}),
+    ).toMatchObject({
+      mode: 'bench',
+      config: { connections: 3, payloadBytes: 10, pipeline: 2, durationS: 5, threads: 2 },
+    })
+    expect(readCommandLine(['--bench'], { BENCH_CONNECTIONS: '7' })).toMatchObject({
+      mode: 'bench',
+      config: { connections: 7 },
+    })
+  })
+})
+
+describe('messages', () => {
+  it('a template fills in the client name and the message number', () => {
+    expect(fillTemplate('{name} #{n}: {n}', 'c1', 3).toString()).toBe('c1 #3: 3')
+  })
+
+  it('stdin lines are messages as they arrive, one CR before the LF dropped', async () => {
+    async function* chunks() {
+      yield Buffer.from('a\r\nb')
+      yield Buffer.from('\r\r\n\nlast')
+    }
+    const messages: string[] = []
+    for await (const message of lineMessages(chunks())) messages.push(message.toString())
+    expect(messages).toEqual(['a', 'b\r', '', 'last'])
+  })
+})
+
+describe('summary', () => {
+  it('says messages, replies, round trips and the wait for the first reply', () => {
+    const roundTrips = new RoundTrips()
+    for (const ms of [2, 0.5, 1.5]) roundTrips.add(ms)
+    const summary = summarise({
+      messages: 4,
+      roundTrips,
+      wrongReplies: 0,
+      missingReplies: 1,
+      firstReplyMs: 2,
+      ok: false,
+    })
+    expect(summary).toEqual({
+      messages: 4,
+      replies: 3,
+      wrongReplies: 0,
+      missingReplies: 1,
+      roundTripMs: { min: 0.5, avg: 1.333, max: 2 },
+      firstReplyMs: 2,
+      ok: false,
+    })
+    expect(formatSummary(summary)).toBe(
+      'summary: 4 messages, 3 replies, 1 missing; round trip min 0.50 ms, avg 1.33 ms, max 2.00 ms; first reply after 2.00 ms',
+    )
+  })
+})
