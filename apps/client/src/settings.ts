@@ -49,6 +49,8 @@ export interface ClientSetting<T> extends Setting<T> {
   kind?: 'switch' | 'repeated'
   /** How --help shows the default when it is computed or absent. */
   shownDefault?: string
+  /** How the environment variable is read, when not like the flag (a list in one variable). */
+  parseEnv?: (raw: string) => T
 }
 
 type ClientSettings = Record<string, ClientSetting<unknown>>
@@ -124,6 +126,7 @@ export const SCRIPT_SETTINGS = {
     description: 'a message to send (repeat the flag for more; the variable takes one per line)',
     default: [] as readonly Buffer[],
     parse: messageLines,
+    parseEnv: messageList,
     kind: 'repeated',
     shownDefault: 'none',
   },
@@ -285,31 +288,32 @@ function readSetting(setting: ClientSetting<unknown>, fromFlag: FlagValue, env: 
   if (setting.kind === 'switch' && fromFlag === true) return true
   if (setting.kind === 'repeated' && Array.isArray(fromFlag)) {
     return fromFlag.flatMap(
-      (raw) => parseOrExplain(`--${setting.flag}`, String(raw), setting) as Buffer[],
+      (raw) => parseOrExplain(`--${setting.flag}`, String(raw), setting.parse) as Buffer[],
     )
   }
-  if (typeof fromFlag === 'string') return parseOrExplain(`--${setting.flag}`, fromFlag, setting)
+  if (typeof fromFlag === 'string') {
+    return parseOrExplain(`--${setting.flag}`, fromFlag, setting.parse)
+  }
   const raw = env[setting.env]
   if (raw === undefined || raw === '') return setting.default
-  const fromEnv = setting.kind === 'repeated' ? { ...setting, parse: messageList } : setting
-  return parseOrExplain(setting.env, raw, fromEnv)
+  return parseOrExplain(setting.env, raw, setting.parseEnv ?? setting.parse)
 }
 
-function parseOrExplain(source: string, raw: string, setting: ClientSetting<unknown>): unknown {
+function parseOrExplain(source: string, raw: string, parse: (raw: string) => unknown): unknown {
   try {
-    return setting.parse(raw)
+    return parse(raw)
   } catch (allowed) {
     throw new ConfigError(`${source} must be ${String(allowed)}, got '${raw}'`)
   }
 }
 
-/** The settings as --help lines: flag, environment variable, what it is, default. */
+/** The settings for --help: flag and environment variable, then what it is and its default. */
 export function describeClientSettings(settings: ClientSettings): string {
   return Object.values(settings)
     .map((s) => {
       const flag = `${s.short ? `-${s.short}, ` : '    '}--${s.flag}${s.kind === 'switch' ? '' : ' V'}`
       const shown = s.shownDefault ?? (s.kind === 'switch' ? 'off' : String(s.default))
-      return `  ${flag.padEnd(26)} ${s.env.padEnd(26)} ${s.description} (default: ${shown})`
+      return `  ${flag.padEnd(28)} ${s.env}\n        ${s.description} (default: ${shown})`
     })
     .join('\n')
 }

@@ -21,7 +21,9 @@ Without a terminal or messages (stdin is /dev/null, as in a container), it sends
 Scripted mode sends the messages (each after the previous reply unless --no-wait), stops at a
 quit word, ends with sair and prints a summary. Flags win over environment variables.
 
-Connection (every mode):       flag / environment variable / what it is
+Settings, each a flag and an environment variable:
+
+Connection (every mode):
 ${describeClientSettings(CONNECTION_SETTINGS)}
 
 Interactive and scripted:
