@@ -4,7 +4,7 @@
  * contract a container relies on: 0 only if every message got its exact reply.
  */
 
-import { withTimeout } from '@echolab/testkit'
+import { connectClient, withTimeout } from '@echolab/testkit'
 import { describe, expect, it } from 'vitest'
 import { cleanupAfterEach } from './support/cleanup.ts'
 import { jsonLines, runClient } from './support/client-process.ts'
@@ -164,6 +164,22 @@ describe('scripted mode for containers (settings from the environment only)', ()
     const result = await run
     expect(result.code).toBe(0)
     expect(result.stdout).toContain('Echo: late  (')
+  })
+
+  it('waits its turn at a blocking server busy with another client, and says how long', async () => {
+    const server = await started(startOurServer('server-blocking'))
+    const first = await connectClient(server.port)
+    first.sendLine('first in line')
+    expect(await first.nextLine()).toBe('Echo: first in line')
+    const second = runClient(['--port', String(server.port), '--message', 'second', '--json'])
+    await server.waitForLog((l) => l.msg === 'waiting', 'the second client to wait in the queue')
+    first.sendLine('sair')
+    await first.closed
+    const run = await second
+    expect(run.code).toBe(0)
+    const summary = jsonLines(run.stdout).at(-1)
+    expect(summary).toMatchObject({ event: 'summary', messages: 1, replies: 1, ok: true })
+    expect(summary?.firstReplyMs).toBeGreaterThan(0)
   })
 
   it('with --no-wait sends on schedule and still matches every reply in order', async () => {
