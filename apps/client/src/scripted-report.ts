@@ -16,6 +16,7 @@ export interface ScriptReport {
   noReply(sent: SentMessage, timeoutMs: number): void
   dropped(reason: CloseReason, unanswered: number): void
   inputFailed(error: Error): void
+  interrupted(signal: NodeJS.Signals): void
   /** After `sair`: whether the server closed the connection itself. */
   left(closedByServer: boolean): void
   unreachable(error: Error): void
@@ -68,6 +69,9 @@ export function textReport(
     },
     inputFailed(error) {
       problem(`cannot read messages: ${error.message}`)
+    },
+    interrupted(signal) {
+      problem(`stopped by ${signal}`)
     },
     left(closedByServer) {
       if (!closedByServer) problem('the server did not close the connection after sair; closed it')
@@ -125,6 +129,9 @@ export function jsonReport(out: Writable): ScriptReport {
     },
     inputFailed(error) {
       emit('input-failed', { reason: error.message })
+    },
+    interrupted(signal) {
+      emit('interrupted', { signal })
     },
     left(closedByServer) {
       emit('left', { closedByServer })

@@ -17,6 +17,8 @@ export const EXIT_FAILURE = 1
 
 type Messages = AsyncIterable<Buffer> | Iterable<Buffer>
 
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const
+
 export async function runScripted(
   config: ScriptConfig,
   messages: Messages,
@@ -74,6 +76,14 @@ export async function runScripted(
     return outcome === 'answered'
   }
 
+  // Ctrl-C or `docker stop`: stop sending, but still leave with sair and print the summary.
+  const interrupt = (signal: NodeJS.Signals): void => {
+    report.interrupted(signal)
+    failed = true
+    stop.abort()
+  }
+  for (const signal of STOP_SIGNALS) process.once(signal, interrupt)
+
   const iterator = toAsyncIterator(messages)
   try {
     for (;;) {
@@ -96,6 +106,7 @@ export async function runScripted(
     if (gaveUpWaiting) await connection.quit(0)
     else report.left(await connection.quit(CLIENT_DEFAULTS.quitCloseWaitMs))
   }
+  for (const signal of STOP_SIGNALS) process.off(signal, interrupt)
   const missingReplies = tracker.pending.length
   const ok = !failed && missingReplies === 0
   report.summary(

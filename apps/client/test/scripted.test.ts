@@ -4,10 +4,10 @@
  * contract a container relies on: 0 only if every message got its exact reply.
  */
 
-import { connectClient, withTimeout } from '@echolab/testkit'
+import { connectClient } from '@echolab/testkit'
 import { describe, expect, it } from 'vitest'
 import { cleanupAfterEach } from './support/cleanup.ts'
-import { jsonLines, runClient } from './support/client-process.ts'
+import { ClientProcess, jsonLines, runClient } from './support/client-process.ts'
 import {
   ECHO_SERVERS,
   echoes,
@@ -147,21 +147,17 @@ describe('scripted mode for containers (settings from the environment only)', ()
 
   it('waits for the server while it starts, then talks to it', async () => {
     const port = await freePort()
-    let sawWaiting: () => void = () => {}
-    const waiting = new Promise<void>((resolve) => {
-      sawWaiting = resolve
-    })
-    const run = runClient(
-      ['--port', String(port), '--message', 'late', '--connect-timeout-ms', '20000'],
-      {
-        onStderr: (text) => {
-          if (text.includes('waiting for the server')) sawWaiting()
-        },
-      },
-    )
-    await withTimeout(waiting, 10_000, 'the client to say it is waiting for the server')
+    const client = new ClientProcess([
+      '--port',
+      String(port),
+      '--message',
+      'late',
+      '--connect-timeout-ms',
+      '20000',
+    ])
+    await client.waitForOutput('waiting for the server')
     await started(startFakeServer(echoes, port))
-    const result = await run
+    const result = await client.exited
     expect(result.code).toBe(0)
     expect(result.stdout).toContain('Echo: late  (')
   })
@@ -181,6 +177,31 @@ describe('scripted mode for containers (settings from the environment only)', ()
     expect(summary).toMatchObject({ event: 'summary', messages: 1, replies: 1, ok: true })
     expect(summary?.firstReplyMs).toBeGreaterThan(0)
   })
+
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'on %s stops sending, says sair, prints the summary and exits 1',
+    async (signal) => {
+      const server = await started(startOurServer('server-threaded'))
+      const client = new ClientProcess([
+        '--port',
+        String(server.port),
+        '--count',
+        '1000',
+        '--text',
+        'm{n}',
+        '--interval-ms',
+        '100',
+      ])
+      await client.waitForOutput('Echo: m2')
+      client.child.kill(signal)
+      const run = await client.exited
+      expect(run.code).toBe(1)
+      expect(run.stderr).toContain(`error: stopped by ${signal}`)
+      expect(run.stdout).toMatch(/summary: (\d+) messages, \1 replies/)
+      const ended = await server.waitForLog((l) => l.msg === 'session ended', 'the session to end')
+      expect(ended.reason).toBe('quit')
+    },
+  )
 
   it('with --no-wait sends on schedule and still matches every reply in order', async () => {
     const server = await started(startOurServer('server-threaded'))

@@ -2,7 +2,7 @@
  * Runs the real client program (src/main.ts) as a child process, the way a container or a shell
  * script does, and collects its exit status and output, with a bound.
  */
-import { spawn } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { withTimeout } from '@echolab/testkit'
 
@@ -19,8 +19,6 @@ export interface RunOptions {
   /** Piped to the client's stdin; without it stdin is /dev/null (as in a container). */
   stdin?: string | Buffer
   timeoutMs?: number
-  /** Called with each piece of stderr as it arrives. */
-  onStderr?: (text: string) => void
 }
 
 /** The test runner's environment without anything that would configure the client. */
@@ -33,31 +31,64 @@ export function cleanEnv(extra: Record<string, string> = {}): Record<string, str
   return { ...env, ...extra }
 }
 
+/** The client running as a child process: its output so far, and its exit, bounded. */
+export class ClientProcess {
+  readonly child: ChildProcess
+  readonly exited: Promise<ClientRun>
+  stdout = ''
+  stderr = ''
+  #waiters = new Set<() => void>()
+
+  constructor(args: readonly string[], { env = {}, stdin, timeoutMs = 30_000 }: RunOptions = {}) {
+    this.child = spawn(process.execPath, [CLIENT_MAIN, ...args], {
+      env: cleanEnv(env),
+      stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    })
+    this.child.stdout?.setEncoding('utf8').on('data', (text: string) => {
+      this.stdout += text
+      this.#notify()
+    })
+    this.child.stderr?.setEncoding('utf8').on('data', (text: string) => {
+      this.stderr += text
+      this.#notify()
+    })
+    if (stdin !== undefined) this.child.stdin?.end(stdin)
+    const closed = new Promise<ClientRun>((resolve) => {
+      this.child.once('close', (code) => {
+        resolve({ code, stdout: this.stdout, stderr: this.stderr })
+        this.#notify()
+      })
+    })
+    this.exited = withTimeout(closed, timeoutMs, `the client (${args.join(' ')}) to exit`).catch(
+      (error: Error) => {
+        this.child.kill('SIGKILL')
+        throw new Error(`${error.message}\nstdout: ${this.stdout}\nstderr: ${this.stderr}`)
+      },
+    )
+  }
+
+  /** Resolves once stdout or stderr contains `text`. */
+  waitForOutput(text: string, timeoutMs = 10_000): Promise<void> {
+    const found = new Promise<void>((resolve, reject) => {
+      const check = (): void => {
+        if (this.stdout.includes(text) || this.stderr.includes(text)) resolve()
+        else if (this.child.exitCode !== null) reject(new Error(`the client exited first`))
+        else return
+        this.#waiters.delete(check)
+      }
+      this.#waiters.add(check)
+      check()
+    })
+    return withTimeout(found, timeoutMs, `the client to print ${JSON.stringify(text)}`)
+  }
+
+  #notify(): void {
+    for (const check of [...this.#waiters]) check()
+  }
+}
+
 export function runClient(args: readonly string[], options: RunOptions = {}): Promise<ClientRun> {
-  const { env = {}, stdin, timeoutMs = 30_000, onStderr } = options
-  const child = spawn(process.execPath, [CLIENT_MAIN, ...args], {
-    env: cleanEnv(env),
-    stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-  })
-  let stdout = ''
-  let stderr = ''
-  child.stdout!.setEncoding('utf8').on('data', (text: string) => {
-    stdout += text
-  })
-  child.stderr!.setEncoding('utf8').on('data', (text: string) => {
-    stderr += text
-    onStderr?.(text)
-  })
-  if (stdin !== undefined) child.stdin?.end(stdin)
-  const exited = new Promise<ClientRun>((resolve) => {
-    child.once('close', (code) => resolve({ code, stdout, stderr }))
-  })
-  return withTimeout(exited, timeoutMs, `the client (${args.join(' ')}) to exit`).catch(
-    (error: Error) => {
-      child.kill('SIGKILL')
-      throw new Error(`${error.message}\nstdout: ${stdout}\nstderr: ${stderr}`)
-    },
-  )
+  return new ClientProcess(args, options).exited
 }
 
 /** Every stdout line parsed as JSON (fails the test on a line that is not). */
