@@ -40,6 +40,8 @@ export const CLIENT_DEFAULTS = Object.freeze({
 
 /** The longest bench run: a benchmark is a measurement, not a load test left running. */
 export const MAX_BENCH_DURATION_S = 600
+/** Message bytes one bench connection may have in flight (--pipeline × --size): memory stays bounded. */
+export const MAX_BENCH_IN_FLIGHT_BYTES = 64 * 1024 * 1024
 
 /** A setting as the client reads it: a string flag, a switch, or a repeatable flag. */
 export interface ClientSetting<T> extends Setting<T> {
@@ -251,12 +253,22 @@ export function readCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv)
   for (const [key, setting] of Object.entries(settings)) {
     config[key] = readSetting(setting, values[setting.flag], env)
   }
-  if (bench) return { mode: 'bench', config: Object.freeze(config) as BenchConfig }
+  if (bench) return { mode: 'bench', config: checkedBench(Object.freeze(config) as BenchConfig) }
   const talk = Object.freeze(config) as ScriptConfig
   if (talk.messages.length > 0 && (talk.count !== undefined || talk.text !== undefined)) {
     throw new ConfigError('--message (CLIENT_MESSAGES) cannot be combined with --count/--text')
   }
   return { mode: 'talk', config: talk }
+}
+
+function checkedBench(config: BenchConfig): BenchConfig {
+  const inFlight = config.pipeline * (config.payloadBytes + 1)
+  if (inFlight > MAX_BENCH_IN_FLIGHT_BYTES) {
+    throw new ConfigError(
+      `--pipeline × --size must keep at most ${MAX_BENCH_IN_FLIGHT_BYTES} bytes in flight per connection, got ${config.pipeline} × ${config.payloadBytes}`,
+    )
+  }
+  return config
 }
 
 type FlagValue = string | boolean | (string | boolean)[] | undefined

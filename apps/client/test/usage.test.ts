@@ -43,6 +43,11 @@ describe('bad usage exits 2 with one line that names the problem', () => {
     [['extra'], {}, "echolab-client: unexpected argument 'extra'"],
     [['bench', '-d', '0'], {}, "echolab-client: --duration must be an integer 1-600, got '0'"],
     [['bench', '-c', '2', '--message', 'x'], {}, "echolab-client: Unknown option '--message'"],
+    [
+      ['bench', '-p', '4096', '-s', '1000000'],
+      {},
+      'echolab-client: --pipeline × --size must keep at most 67108864 bytes in flight per connection, got 4096 × 1000000',
+    ],
   ])('%j with %j', async (args, env, message) => {
     const run = await runClient(args, { env })
     expect(run.code).toBe(2)
