@@ -106,6 +106,31 @@ describe('interactive mode in a terminal', () => {
     })
   })
 
+  it('Ctrl-C while queued at a busy blocking server leaves without waiting for a turn', async () => {
+    const server = await started(startOurServer('server-blocking'))
+    const first = await connectClient(server.port)
+    defer(async () => first.destroy())
+    first.sendLine('mine')
+    expect(await first.nextLine()).toBe('Echo: mine')
+
+    const terminal = await client(server.port)
+    await terminal.waitFor('> ')
+    await terminal.type('let me in')
+    await terminal.press('Enter')
+    await terminal.waitFor('the server may be busy with another client')
+    await terminal.press('C-c')
+    await terminal.waitFor('leaving; 1 reply still owed (Ctrl-C to stop waiting)')
+    await terminal.waitFor(`disconnected from 127.0.0.1:${server.port}`)
+    expect(await terminal.exitStatus()).toBe(0)
+    // The client that left is nobody's problem: once the first one is done, the next is served.
+    first.sendLine('sair')
+    await first.closed
+    const next = await connectClient(server.port)
+    defer(async () => next.destroy())
+    next.sendLine('after them')
+    expect(await next.nextLine()).toBe('Echo: after them')
+  })
+
   it('shows an Error: line as an error and reports the dropped connection, exit 1', async () => {
     const server = await started(
       startFakeServer((socket) =>
