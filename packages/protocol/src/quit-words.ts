@@ -5,17 +5,37 @@
 
 export const QUIT_WORDS: readonly string[] = Object.freeze(['sair', 'exit', 'quit'])
 
-// Longest message worth decoding to compare: a quit word with generous padding. Anything longer
-// is answered without ever being turned into a string.
+// Longest message worth comparing: a quit word with generous padding. Anything longer is
+// answered without a look.
 const MAX_QUIT_MESSAGE_BYTES = 64
-const SURROUNDING_SPACES = /^[ \t]+|[ \t]+$/g
+const SPACE = 0x20
+const TAB = 0x09
+// Every message is checked, so the check reads bytes in place: no string, no copy. The words are
+// ASCII letters, and `byte | 0x20` is a letter's lower case (and matches no byte other than the
+// letter's two cases).
+const WORD_BYTES = QUIT_WORDS.map((word) => Buffer.from(word.toLowerCase(), 'latin1'))
+const LOWER_CASE_BIT = 0x20
 
 /** Whether `message` (without its line ending) asks to end the session. */
 export function isQuitWord(message: Uint8Array): boolean {
   if (message.length < 4 || message.length > MAX_QUIT_MESSAGE_BYTES) return false
-  const word = Buffer.from(message.buffer, message.byteOffset, message.length)
-    .toString('latin1')
-    .replace(SURROUNDING_SPACES, '')
-    .toLowerCase()
-  return QUIT_WORDS.includes(word)
+  let start = 0
+  let end = message.length
+  while (start < end && isBlank(message[start]!)) start++
+  while (end > start && isBlank(message[end - 1]!)) end--
+  for (const word of WORD_BYTES) {
+    if (end - start === word.length && matchesIgnoringCase(message, start, word)) return true
+  }
+  return false
+}
+
+function isBlank(byte: number): boolean {
+  return byte === SPACE || byte === TAB
+}
+
+function matchesIgnoringCase(message: Uint8Array, at: number, word: Uint8Array): boolean {
+  for (let i = 0; i < word.length; i++) {
+    if ((message[at + i]! | LOWER_CASE_BIT) !== word[i]) return false
+  }
+  return true
 }
