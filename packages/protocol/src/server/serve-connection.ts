@@ -28,12 +28,14 @@ export async function serveConnection(
   const logSuppressed = (count: number): void => {
     log.info({ notLogged: count }, 'more messages in the last second than the message log budget')
   }
+  // Asked once per session, not once per message: the level does not change while serving.
+  const logsMessages = log.isLevelEnabled('info')
   const report = await serveSession(socket, {
     ...options.session,
     signal: options.signal,
     onMessage: (message) => {
       onMessage?.(message)
-      if (log.isLevelEnabled('info') && budget.take(performance.now(), logSuppressed)) {
+      if (logsMessages && budget.take(performance.now(), logSuppressed)) {
         log.info({ bytes: message.length, text: preview(message) }, 'message')
       }
     },
