@@ -8,7 +8,9 @@ import {
   type LineClient,
   type LogLine,
   type RunningServer,
+  type ServerProcess,
   startServer,
+  withTimeout,
 } from '@echolab/testkit'
 
 export const ENTRY = fileURLToPath(new URL('../src/main.ts', import.meta.url))
@@ -36,5 +38,29 @@ export function connectedLineOf(server: RunningServer, client: LineClient): Prom
   return server.waitForLog(
     (line) => line.msg === 'connected' && line.peer === peer,
     `the server to log that ${peer} connected`,
+  )
+}
+
+/** The first line of stdout that is not JSON (e.g. a pretty log line) and matches `pattern`. */
+export function waitForOutput(
+  server: ServerProcess,
+  pattern: RegExp,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<string> {
+  return withTimeout(
+    new Promise((resolve) => {
+      // Runs after the testkit's own reader has split the chunk into lines.
+      const check = (): void => {
+        const line = server.otherOutput.find((l) => pattern.test(l))
+        if (line === undefined) return
+        server.child.stdout.off('data', check)
+        resolve(line)
+      }
+      server.child.stdout.on('data', check)
+      check()
+    }),
+    timeoutMs,
+    what,
   )
 }
