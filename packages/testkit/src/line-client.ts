@@ -3,6 +3,7 @@
  * one at a time, every wait bounded.
  */
 import { connect, type Socket } from 'node:net'
+import { Waitlist } from './waitlist.ts'
 import { DEFAULT_WAIT_MS, withTimeout } from './watchdog.ts'
 
 const LF = 0x0a
@@ -16,22 +17,22 @@ export class LineClient {
   #buffered = Buffer.alloc(0)
   #ended = false
   #error: Error | undefined
-  #waiters = new Set<() => void>()
+  readonly #waitlist = new Waitlist(() => this.#whyNoMoreLines())
 
   constructor(socket: Socket) {
     this.socket = socket
     socket.on('error', (error) => {
       this.#error = error
-      this.#notify()
+      this.#waitlist.notify()
     })
     socket.on('data', (chunk: Buffer) => {
       this.#buffered = Buffer.concat([this.#buffered, chunk])
-      this.#notify()
+      this.#waitlist.notify()
     })
     this.ended = new Promise((resolve) => {
       const done = (): void => {
         this.#ended = true
-        this.#notify()
+        this.#waitlist.notify()
         resolve()
       }
       socket.once('end', done)
@@ -58,13 +59,13 @@ export class LineClient {
   /** The next line the server sent, without its LF, as bytes. */
   nextLineBytes(timeoutMs = DEFAULT_WAIT_MS): Promise<Buffer> {
     return withTimeout(
-      this.#until(() => {
+      this.#waitlist.wait(() => {
         const lf = this.#buffered.indexOf(LF)
         if (lf === -1) return undefined
         const line = this.#buffered.subarray(0, lf)
         this.#buffered = this.#buffered.subarray(lf + 1)
         return line
-      }, 'a line'),
+      }),
       timeoutMs,
       'a line from the server',
     )
@@ -92,33 +93,12 @@ export class LineClient {
     this.socket.destroy()
   }
 
-  #until<T>(find: () => T | undefined, what: string): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const check = (): void => {
-        const found = find()
-        if (found !== undefined) {
-          this.#waiters.delete(check)
-          resolve(found)
-        } else if (this.#ended || this.#error) {
-          this.#waiters.delete(check)
-          const unread =
-            this.#buffered.length > 0
-              ? ` (unread: ${JSON.stringify(this.#buffered.toString())})`
-              : ''
-          reject(
-            new Error(
-              `connection ended before ${what}${this.#error ? `: ${this.#error.message}` : ''}${unread}`,
-            ),
-          )
-        }
-      }
-      this.#waiters.add(check)
-      check()
-    })
-  }
-
-  #notify(): void {
-    for (const check of [...this.#waiters]) check()
+  #whyNoMoreLines(): Error | undefined {
+    if (!this.#ended && this.#error === undefined) return undefined
+    const cause = this.#error ? `: ${this.#error.message}` : ''
+    const unread =
+      this.#buffered.length > 0 ? ` (unread: ${JSON.stringify(this.#buffered.toString())})` : ''
+    return new Error(`connection ended before a line${cause}${unread}`)
   }
 }
 

@@ -5,6 +5,7 @@
 import { type ChildProcessByStdio, spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import type { Readable } from 'node:stream'
+import { Waitlist } from './waitlist.ts'
 import { DEFAULT_WAIT_MS, withTimeout } from './watchdog.ts'
 
 export interface LogLine {
@@ -41,7 +42,8 @@ export class ServerProcess {
   /** Lines of stdout that were not JSON. */
   readonly otherOutput: string[] = []
   readonly exited: Promise<Exit>
-  #waiters = new Set<() => void>()
+  readonly #waitlist = new Waitlist(() => this.#whyNoMoreLogs())
+  #exit: Exit | undefined
 
   constructor(entry: string, args: readonly string[], env: Record<string, string>) {
     this.child = spawn(process.execPath, [entry, ...args], {
@@ -51,7 +53,7 @@ export class ServerProcess {
     running.add(this)
     this.child.stderr.setEncoding('utf8').on('data', (text: string) => {
       this.stderr += text
-      this.#notify()
+      this.#waitlist.notify()
     })
     createInterface({ input: this.child.stdout }).on('line', (line) => {
       try {
@@ -59,15 +61,16 @@ export class ServerProcess {
       } catch {
         this.otherOutput.push(line)
       }
-      this.#notify()
+      this.#waitlist.notify()
     })
     this.exited = new Promise((resolve) => {
       // 'close', not 'exit': it comes once the process has exited and its stdout and stderr have
       // closed, so the last log lines have arrived (stdout may close before 'exit' is emitted).
       this.child.once('close', (code, signal) => {
         running.delete(this)
-        resolve({ code, signal })
-        this.#notify()
+        this.#exit = { code, signal }
+        resolve(this.#exit)
+        this.#waitlist.notify()
       })
     })
   }
@@ -83,7 +86,7 @@ export class ServerProcess {
     timeoutMs = DEFAULT_WAIT_MS,
   ): Promise<LogLine> {
     return withTimeout(
-      this.#until(() => this.logs.find(matches)),
+      this.#waitlist.wait(() => this.logs.find(matches)),
       timeoutMs,
       what,
     )
@@ -97,7 +100,7 @@ export class ServerProcess {
     timeoutMs = DEFAULT_WAIT_MS,
   ) {
     return withTimeout(
-      this.#until(() => {
+      this.#waitlist.wait(() => {
         const found = this.logs.filter(matches)
         return found.length >= count ? found : undefined
       }),
@@ -117,29 +120,11 @@ export class ServerProcess {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL')
   }
 
-  #until<T>(find: () => T | undefined): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const check = (): void => {
-        const found = find()
-        if (found !== undefined) {
-          this.#waiters.delete(check)
-          resolve(found)
-        } else if (this.child.exitCode !== null || this.child.signalCode !== null) {
-          this.#waiters.delete(check)
-          reject(
-            new Error(
-              `server exited (${this.child.exitCode ?? this.child.signalCode}); stderr: ${this.stderr}`,
-            ),
-          )
-        }
-      }
-      this.#waiters.add(check)
-      check()
-    })
-  }
-
-  #notify(): void {
-    for (const check of [...this.#waiters]) check()
+  // Only once stdout has closed: until then the line a test waits for may still be on its way.
+  #whyNoMoreLogs(): Error | undefined {
+    if (this.#exit === undefined) return undefined
+    const { code, signal } = this.#exit
+    return new Error(`server exited (${code ?? signal}) before that; stderr: ${this.stderr}`)
   }
 }
 
