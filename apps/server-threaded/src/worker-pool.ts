@@ -237,7 +237,6 @@ export class WorkerPool {
       await thread.listen(this.#target)
     } catch (error) {
       thread.error ??= error as Error
-      thread.leaving = false
       if (!this.#stopping) void thread.worker.terminate()
     }
     this.#superviseAfterStart(thread)
