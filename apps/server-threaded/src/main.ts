@@ -59,6 +59,8 @@ async function main(): Promise<void> {
   // start SIGUSR2 keeps its default meaning (end the process).
   const testFaults = process.env.ECHOLAB_TEST_FAULTS === '1'
   const pool = new WorkerPool({ size: threads, config, log, sink, testFaults })
+  // Like the shutdown signals, before "listening" is out: a test may send it right after.
+  if (testFaults) process.on('SIGUSR2', () => pool.crashOne())
 
   let accepting = false
   let address: { address: string; port: number }
@@ -82,7 +84,6 @@ async function main(): Promise<void> {
   }
   accepting = true
   log.info({ address: address.address, port: address.port, threads }, 'listening')
-  if (testFaults) process.on('SIGUSR2', () => pool.crashOne())
 
   const outcome = await Promise.race([stopRequested, pool.failure])
   accepting = false
