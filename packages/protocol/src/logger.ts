@@ -29,7 +29,9 @@ export function resolveLogFormat(format: LogFormat, stdoutIsTTY = process.stdout
 /** The main thread's sink: stdout, as JSON or prettified. */
 export function stdoutSink(format: 'json' | 'pretty'): LogSink {
   if (format === 'json') {
-    const boom = pino.destination({ dest: 1, sync: false })
+    // Synchronous: a line written is out before the next statement, so an exit right after a
+    // flush loses nothing. Worker lines arrive in batches, one write each, so it stays cheap.
+    const boom = pino.destination({ dest: 1, sync: true })
     return { write: (line: string) => boom.write(line), flushSync: () => boom.flushSync() }
   }
   const stream = pretty({
