@@ -5,6 +5,7 @@
 import { connect } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import {
+  connectedLineOf,
   LineClient,
   type LogLine,
   type RunningServer,
@@ -25,12 +26,7 @@ export function startBlockingServer(
 
 /** The connection id the server gave `client`, from its "connected" line (matched by port). */
 export async function connOf(server: ServerProcess, client: LineClient): Promise<number> {
-  const peer = `127.0.0.1:${client.socket.localPort}`
-  const line = await server.waitForLog(
-    (l) => l.msg === 'connected' && l.peer === peer,
-    `"connected" for ${peer}`,
-  )
-  return line.conn as number
+  return (await connectedLineOf(server, client)).conn as number
 }
 
 /** The line with `msg` about connection `conn`, once logged. */

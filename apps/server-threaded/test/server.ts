@@ -13,6 +13,8 @@ import {
   withTimeout,
 } from '@echolab/testkit'
 
+export { connectedLineOf } from '@echolab/testkit'
+
 export const ENTRY = fileURLToPath(new URL('../src/main.ts', import.meta.url))
 
 export function startThreadedServer(
@@ -30,15 +32,6 @@ export async function connectClients(port: number, count: number, batch = 100) {
     clients.push(...(await Promise.all(Array.from({ length: size }, () => connectClient(port)))))
   }
   return clients
-}
-
-/** The "connected" log line of `client`, matched by its local port (the server's `peer`). */
-export function connectedLineOf(server: RunningServer, client: LineClient): Promise<LogLine> {
-  const peer = `127.0.0.1:${client.socket.localPort}`
-  return server.waitForLog(
-    (line) => line.msg === 'connected' && line.peer === peer,
-    `the server to log that ${peer} connected`,
-  )
 }
 
 /** The first line of stdout that is not JSON (e.g. a pretty log line) and matches `pattern`. */

@@ -105,7 +105,7 @@ export function describeSettings(settings: Settings): string {
   return Object.values(settings)
     .map(
       (s) =>
-        `  --${s.flag.padEnd(24)} ${s.env.padEnd(26)} ${s.description} (default: ${String(s.default)})`,
+        `  --${s.flag.padEnd(24)} ${s.env.padEnd(26)} ${s.description} (default: ${s.default === undefined ? 'off' : String(s.default)})`,
     )
     .join('\n')
 }

@@ -3,6 +3,7 @@
  * ready once it logs "listening" with its port, every log line kept and searchable.
  */
 import { type ChildProcessByStdio, spawn } from 'node:child_process'
+import type { Socket } from 'node:net'
 import { createInterface } from 'node:readline'
 import type { Readable } from 'node:stream'
 import { Waitlist } from './waitlist.ts'
@@ -126,6 +127,18 @@ export class ServerProcess {
     const { code, signal } = this.#exit
     return new Error(`server exited (${code ?? signal}) before that; stderr: ${this.stderr}`)
   }
+}
+
+/** The server's "connected" line for `client`, matched by its local port (the server's `peer`). */
+export function connectedLineOf(
+  server: ServerProcess,
+  client: { socket: Socket },
+): Promise<LogLine> {
+  const peer = `127.0.0.1:${client.socket.localPort}`
+  return server.waitForLog(
+    (line) => line.msg === 'connected' && line.peer === peer,
+    `the server to log that ${peer} connected`,
+  )
 }
 
 export interface RunningServer extends ServerProcess {
