@@ -13,7 +13,6 @@ import { createServer, type Socket } from 'node:net'
 import {
   connections,
   createLogger,
-  createMetricsEndpoint,
   describeSettings,
   listen,
   loadConfig,
@@ -22,6 +21,7 @@ import {
   runMain,
   ServerMetrics,
   serveConnection,
+  serveMetrics,
   stdoutSink,
 } from '@echolab/protocol'
 import { SETTINGS } from './settings.ts'
@@ -45,17 +45,14 @@ runMain(SERVICE, async () => {
   const waitingRoom = new WaitingRoom({ maxWaiting: config.maxWaiting, log, counters })
   const shutdown = new Shutdown({ server, waitingRoom, graceMs: config.shutdownGraceMs, log, sink })
 
-  // The metrics endpoint never keeps the process alive, and starts first: if either port is
-  // taken, nothing is left listening when the program reports it and exits.
-  if (config.metricsPort !== undefined) {
-    const endpoint = createMetricsEndpoint({
-      server: SERVICE,
-      snapshot: () => metrics.snapshot(),
-      healthy: () => shutdown.accepting,
-    }).unref()
-    const at = await listen(endpoint, { host: config.host, port: config.metricsPort })
-    log.info({ address: at.address, port: at.port }, 'metrics endpoint listening')
-  }
+  await serveMetrics({
+    server: SERVICE,
+    snapshot: () => metrics.snapshot(),
+    healthy: () => server.listening && shutdown.accepting,
+    host: config.host,
+    port: config.metricsPort,
+    log,
+  })
   const { address, port } = await listen(server, config)
   log.info({ address, port, maxWaiting: config.maxWaiting }, 'listening')
   const budget = new MessageLogBudget(config.messageLogsPerSecond)

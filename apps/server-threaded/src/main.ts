@@ -13,13 +13,13 @@
  */
 import {
   createLogger,
-  createMetricsEndpoint,
   describeSettings,
   type Logger,
   listen,
   loadConfig,
   resolveLogFormat,
   runMain,
+  serveMetrics,
   stdoutSink,
 } from '@echolab/protocol'
 import { reservePort } from './port-reservation.ts'
@@ -66,17 +66,14 @@ async function main(): Promise<void> {
   let address: { address: string; port: number }
   try {
     await pool.start()
-    // Before the echo port, like the blocking server: if either port is taken, nothing is left
-    // listening when the program says so and exits. Unref'd: it never keeps the process alive.
-    if (config.metricsPort !== undefined) {
-      const endpoint = createMetricsEndpoint({
-        server: SERVICE,
-        snapshot: () => pool.metrics(),
-        healthy: () => accepting,
-      }).unref()
-      const at = await listen(endpoint, { host: config.host, port: config.metricsPort })
-      log.info({ address: at.address, port: at.port }, 'metrics endpoint listening')
-    }
+    await serveMetrics({
+      server: SERVICE,
+      snapshot: () => pool.metrics(),
+      healthy: () => accepting,
+      host: config.host,
+      port: config.metricsPort,
+      log,
+    })
     address = await listenOnEveryThread(pool, config, reusePort)
   } catch (error) {
     await pool.stop(0)
@@ -102,8 +99,7 @@ async function main(): Promise<void> {
   log.info('stopped')
   sink.flushSync()
   if (failed) process.stderr.write(`${SERVICE}: ${outcome.message}\n`)
-  // The process ends by itself once the last log write is out (flushSync cannot finish a write
-  // already in flight; process.exit() would cut it off). Should anything linger, it is cut short.
+  // The process ends by itself once everything is closed; should anything linger, it is cut short.
   process.exitCode = failed ? 1 : 0
   setTimeout(() => process.exit(), EXIT_LINGER_MS).unref()
 }

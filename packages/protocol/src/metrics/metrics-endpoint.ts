@@ -1,9 +1,12 @@
 /**
  * The optional HTTP port (DESIGN.md, "Health and metrics"): `/healthz` answers 200 while the
  * server accepts connections and 503 while it drains; `/metrics` is the Prometheus text format.
- * Start it with `listen()` from server/listen.ts, like the echo server itself.
+ * Both servers start it with `serveMetrics`, before the echo port: if either port is taken,
+ * nothing is left listening when the program says so and exits.
  */
 import { createServer, type Server } from 'node:http'
+import type { Logger } from 'pino'
+import { listen } from '../server/listen.ts'
 import { END_REASONS, type MetricsSnapshot } from './server-metrics.ts'
 
 export interface MetricsEndpointOptions {
@@ -12,6 +15,21 @@ export interface MetricsEndpointOptions {
   snapshot: () => MetricsSnapshot
   /** False once shutdown has begun. */
   healthy: () => boolean
+}
+
+export interface ServeMetricsOptions extends MetricsEndpointOptions {
+  host: string
+  /** Unset: no endpoint. */
+  port: number | undefined
+  log: Logger
+}
+
+/** Starts the endpoint when a port is set, and logs where. It never keeps the process alive. */
+export async function serveMetrics(options: ServeMetricsOptions): Promise<void> {
+  const { host, port, log } = options
+  if (port === undefined) return
+  const at = await listen(createMetricsEndpoint(options).unref(), { host, port })
+  log.info({ address: at.address, port: at.port }, 'metrics endpoint listening')
 }
 
 export function createMetricsEndpoint(options: MetricsEndpointOptions): Server {
