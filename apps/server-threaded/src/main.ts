@@ -22,7 +22,7 @@ import {
   serveMetrics,
   stdoutSink,
 } from '@echolab/protocol'
-import { reservePort } from './port-reservation.ts'
+import { checkNobodyListens } from './port-check.ts'
 import { SERVICE, THREADED_SETTINGS, type ThreadedConfig } from './settings.ts'
 import { WorkerPool } from './worker-pool.ts'
 
@@ -104,19 +104,15 @@ async function main(): Promise<void> {
   setTimeout(() => process.exit(), EXIT_LINGER_MS).unref()
 }
 
-/** Claims the port (see port-reservation.ts), then lets every worker listen on it. */
+/** Checks nobody listens on the port (see port-check.ts), then lets every worker listen on it. */
 async function listenOnEveryThread(
   pool: WorkerPool,
   config: ThreadedConfig,
   reusePort: boolean,
 ): Promise<{ address: string; port: number }> {
   if (!reusePort) return pool.listen({ host: config.host, port: config.port, reusePort })
-  const reservation = await reservePort(config.host, config.port)
-  try {
-    return await pool.listen({ host: config.host, port: reservation.address.port, reusePort })
-  } finally {
-    await reservation.release()
-  }
+  await checkNobodyListens(config.host, config.port)
+  return pool.listen({ host: config.host, port: config.port, reusePort })
 }
 
 /**

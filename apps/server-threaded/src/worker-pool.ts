@@ -133,13 +133,19 @@ export class WorkerPool {
     await Promise.all(threads.map((thread) => thread.next('ready')))
   }
 
-  /** Tells every worker to listen on `target`; resolves once all do (rejects with ListenError). */
+  /**
+   * Tells every worker to listen on `target`; resolves once all do (rejects with ListenError).
+   * The first listens alone, so that for port 0 the others join the port the kernel gave it.
+   */
   async listen(target: ListenTarget): Promise<{ address: string; port: number }> {
-    this.#target = target
     const live = this.#threads.filter((thread) => thread !== undefined)
-    const [first] = await Promise.all(live.map((thread) => thread.listen(target)))
+    const [first, ...others] = live
+    const bound = await first!.listen(target)
+    const shared = { ...target, port: bound.port }
+    this.#target = shared
+    await Promise.all(others.map((thread) => thread.listen(shared)))
     for (const thread of live) this.#superviseAfterStart(thread)
-    return first!
+    return bound
   }
 
   /** Workers serving right now. */

@@ -3,7 +3,14 @@
  * client limit holds across threads, and SIGTERM lets sessions finish within the grace period,
  * then tells the rest the server is shutting down and exits 0.
  */
-import { connectClient, ServerProcess, withTimeout } from '@echolab/testkit'
+import { createServer, type Socket } from 'node:net'
+import {
+  connectClient,
+  connectSocket,
+  LineClient,
+  ServerProcess,
+  withTimeout,
+} from '@echolab/testkit'
 import { describe, expect, it } from 'vitest'
 import { ENTRY, startThreadedServer } from './server.ts'
 
@@ -12,6 +19,33 @@ async function runToExit(args: readonly string[], env: Record<string, string> = 
   const process = new ServerProcess(ENTRY, args, env)
   const exit = await withTimeout(process.exited, 20_000, 'the server to exit by itself')
   return { ...exit, stderr: process.stderr, logs: process.logs }
+}
+
+/** A port that was free a moment ago (the server under test must be told it in advance). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().once('error', reject)
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number }
+      probe.close(() => resolve(port))
+    })
+  })
+}
+
+/** Tries to connect, back to back, until a connection is accepted (or the server exits). */
+async function firstConnection(port: number, server: ServerProcess): Promise<Socket> {
+  let exited = false
+  void server.exited.then(() => {
+    exited = true
+  })
+  while (!exited) {
+    try {
+      return await connectSocket(port)
+    } catch {
+      // ECONNREFUSED: not listening yet; try again at once, as a tight readiness loop would.
+    }
+  }
+  throw new Error(`the server exited before its port accepted a connection: ${server.stderr}`)
 }
 
 describe('starting', () => {
@@ -31,6 +65,22 @@ describe('starting', () => {
       client.destroy()
     } finally {
       await first.stop()
+    }
+  })
+
+  it('serves the very first connection its port accepts (a "port open" check means ready)', async () => {
+    const port = await freePort()
+    const server = new ServerProcess(ENTRY, ['--host', '127.0.0.1', '--port', String(port)], {})
+    try {
+      // What a deploy script does: try to connect until the port answers, then use it at once.
+      const client = new LineClient(
+        await withTimeout(firstConnection(port, server), 20_000, 'the port to open'),
+      )
+      client.sendLine('first')
+      expect(await client.nextLine()).toBe('Echo: first')
+      client.destroy()
+    } finally {
+      await server.stop()
     }
   })
 

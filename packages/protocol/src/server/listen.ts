@@ -26,7 +26,7 @@ export function listen(server: Server, options: ListenOptions): Promise<AddressI
   const { host, port, reusePort = false, backlog = 4096 } = options
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {
-      reject(new ListenError(explainListenError(error, host, port), error.code))
+      reject(listenError(error, host, port))
     }
     server.once('error', onError)
     server.listen({ host, port, backlog, reusePort }, () => {
@@ -34,6 +34,11 @@ export function listen(server: Server, options: ListenOptions): Promise<AddressI
       resolve(server.address() as AddressInfo)
     })
   })
+}
+
+/** The ListenError for a failed bind or listen on `host`:`port`. */
+export function listenError(error: NodeJS.ErrnoException, host: string, port: number): ListenError {
+  return new ListenError(explainListenError(error, host, port), error.code)
 }
 
 function explainListenError(error: NodeJS.ErrnoException, host: string, port: number): string {

@@ -1,0 +1,50 @@
+/**
+ * Making sure nobody listens on the port before the workers share it.
+ *
+ * Workers listen with `reusePort`, and the kernel lets any number of `reusePort` listeners of the
+ * same user share a port: a second server started on a busy port would silently split the
+ * traffic with the first. A listener that did not ask for `reusePort` makes the workers' listen
+ * fail with EADDRINUSE by itself; one that did (another instance of this server) does not, so the
+ * main thread first asks the port the way a client would: it connects. An answer means the port
+ * is taken, and the program stops with the same one line as any busy port.
+ *
+ * Why not bind the port exclusively to test it: a listener, even one closed a moment later,
+ * accepts the connections that arrive while it is open, and closing it resets them. A client
+ * that connects the moment the port opens (a readiness check, a deploy script) must be served,
+ * not reset, so nothing listens on the port before the workers do.
+ */
+import { connect } from 'node:net'
+import { listenError } from '@echolab/protocol'
+
+// A listener that takes this long to answer on loopback is not answering: let listen() decide.
+const CHECK_TIMEOUT_MS = 1_000
+
+/** Rejects with a ListenError (EADDRINUSE) when something accepts connections at host:port. */
+export async function checkNobodyListens(host: string, port: number): Promise<void> {
+  if (port === 0) return // the kernel picks a port nobody uses
+  if (await accepts(connectableHost(host), port)) {
+    const inUse = Object.assign(new Error('address already in use'), { code: 'EADDRINUSE' })
+    throw listenError(inUse, host, port)
+  }
+}
+
+/** Whether a connection to host:port is accepted; refused, unreachable or silent mean no. */
+function accepts(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port, timeout: CHECK_TIMEOUT_MS })
+    const answer = (accepted: boolean): void => {
+      socket.destroy()
+      resolve(accepted)
+    }
+    socket.once('connect', () => answer(true))
+    socket.once('error', () => answer(false))
+    socket.once('timeout', () => answer(false))
+  })
+}
+
+/** A wildcard address means "every interface": loopback is one of them. */
+function connectableHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1'
+  if (host === '::') return '::1'
+  return host
+}
