@@ -16,7 +16,7 @@ import {
   describeSettings,
   listen,
   loadConfig,
-  MessageLogBudget,
+  messageLogBudget,
   resolveLogFormat,
   runMain,
   ServerMetrics,
@@ -55,7 +55,7 @@ runMain(SERVICE, async () => {
   })
   const { address, port } = await listen(server, config)
   log.info({ address, port, maxWaiting: config.maxWaiting }, 'listening')
-  const budget = new MessageLogBudget(config.messageLogsPerSecond)
+  const budget = messageLogBudget(log, config.messageLogsPerSecond)
 
   async function serve(socket: Socket): Promise<void> {
     counters.connected()

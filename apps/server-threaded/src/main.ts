@@ -15,7 +15,6 @@ import {
   createLogger,
   describeSettings,
   type Logger,
-  listen,
   loadConfig,
   resolveLogFormat,
   runMain,

@@ -15,7 +15,7 @@ import {
   LineForwarder,
   ListenError,
   listen,
-  MessageLogBudget,
+  messageLogBudget,
   refuse,
   ServerMetrics,
   serveConnection,
@@ -47,7 +47,7 @@ process.on('uncaughtExceptionMonitor', () => sink.flushSync())
 const counters = new ConnectionCounters(countersMemory, slot)
 const threadMetrics = new ServerMetrics(poolSize, metrics).row(slot)
 const countMessage = (message: Buffer): void => threadMetrics.message(message.length)
-const budget = new MessageLogBudget(config.messageLogsPerSecond)
+const budget = messageLogBudget(log, config.messageLogsPerSecond)
 const sessionOptions = {
   maxMessageBytes: config.maxMessageBytes,
   idleTimeoutMs: config.idleTimeoutMs,

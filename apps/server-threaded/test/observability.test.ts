@@ -60,6 +60,28 @@ describe('logs', () => {
   })
 })
 
+describe('the message log budget', () => {
+  it('logs up to --message-logs-per-second messages a second and counts the rest in one line', async () => {
+    const server = await startThreadedServer(['--threads', '1', '--message-logs-per-second', '5'])
+    const client = await connectClient(server.port)
+    try {
+      // Forty messages in one write: all answered, well within one second of each other.
+      client.write(Array.from({ length: 40 }, (_, n) => `burst ${n}\n`).join(''))
+      for (let n = 0; n < 40; n++) expect(await client.nextLine()).toBe(`Echo: burst ${n}`)
+      const held = await server.waitForLog(
+        (l) => l.msg === 'more messages in the last second than the message log budget',
+        'the line that counts the messages not logged',
+      )
+      expect(held.notLogged).toBe(35)
+      const logged = server.logs.filter((l) => l.msg === 'message').map((l) => l.text)
+      expect(logged).toEqual(['burst 0', 'burst 1', 'burst 2', 'burst 3', 'burst 4'])
+    } finally {
+      client.destroy()
+      await server.stop()
+    }
+  })
+})
+
 describe('the metrics endpoint', () => {
   it('answers /healthz and sums /metrics over every thread', async () => {
     const server = await startThreadedServer(['--threads', '2', '--metrics-port', '0'])

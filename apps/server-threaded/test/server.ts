@@ -6,7 +6,6 @@ import { fileURLToPath } from 'node:url'
 import {
   connectClient,
   type LineClient,
-  type LogLine,
   type RunningServer,
   type ServerProcess,
   startServer,

@@ -15,14 +15,17 @@ const TAB = 0x09
 // letter's two cases).
 const WORD_BYTES = QUIT_WORDS.map((word) => Buffer.from(word.toLowerCase(), 'latin1'))
 const LOWER_CASE_BIT = 0x20
+const SHORTEST_WORD = Math.min(...WORD_BYTES.map((word) => word.length))
+const LONGEST_WORD = Math.max(...WORD_BYTES.map((word) => word.length))
 
 /** Whether `message` (without its line ending) asks to end the session. */
 export function isQuitWord(message: Uint8Array): boolean {
-  if (message.length < 4 || message.length > MAX_QUIT_MESSAGE_BYTES) return false
+  if (message.length < SHORTEST_WORD || message.length > MAX_QUIT_MESSAGE_BYTES) return false
   let start = 0
   let end = message.length
   while (start < end && isBlank(message[start]!)) start++
   while (end > start && isBlank(message[end - 1]!)) end--
+  if (end - start < SHORTEST_WORD || end - start > LONGEST_WORD) return false
   for (const word of WORD_BYTES) {
     if (end - start === word.length && matchesIgnoringCase(message, start, word)) return true
   }

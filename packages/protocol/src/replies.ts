@@ -20,9 +20,10 @@ export function echoReply(message: Uint8Array): Buffer {
 
 /** Writes the reply to `message` into `target` at `offset`; returns the offset after it. */
 export function writeEchoReply(target: Buffer, offset: number, message: Uint8Array): number {
-  // `set`, not Buffer#copy: for a few bytes copy's argument checks cost more than the copying.
-  target.set(ECHO_PREFIX, offset)
+  // Six stores cost a sixth of a `set` call, and this runs for every message.
+  for (let i = 0; i < ECHO_PREFIX.length; i++) target[offset + i] = ECHO_PREFIX[i]!
   let at = offset + ECHO_PREFIX.length
+  // `set`, not Buffer#copy: for a few bytes copy's argument checks cost more than the copying.
   target.set(message, at)
   at += message.length
   target[at] = LF

@@ -1,39 +1,64 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { MessageLogBudget } from '../src/message-log-budget.ts'
 
 describe('MessageLogBudget', () => {
+  let suppressed: number[]
+  const record = (count: number): void => {
+    suppressed.push(count)
+  }
+
+  beforeEach(() => {
+    vi.useFakeTimers()
+    suppressed = []
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
   it('lets perSecond messages be logged in a second, then only counts them', () => {
-    const budget = new MessageLogBudget(3)
-    const suppressed: number[] = []
-    const taken = [5000, 5100, 5200, 5300, 5400].map((now) =>
-      budget.take(now, (count) => suppressed.push(count)),
-    )
+    const budget = new MessageLogBudget(3, record)
+    const taken = Array.from({ length: 5 }, () => {
+      vi.advanceTimersByTime(100)
+      return budget.take()
+    })
     expect(taken).toEqual([true, true, true, false, false])
     expect(suppressed).toEqual([])
   })
 
-  it('reports how many were not logged once the next second opens', () => {
-    const budget = new MessageLogBudget(1)
-    const suppressed: number[] = []
-    const onSuppressed = (count: number): void => {
-      suppressed.push(count)
-    }
-    for (const now of [5000, 5001, 5002, 5003]) budget.take(now, onSuppressed)
-    expect(budget.take(6000, onSuppressed)).toBe(true)
-    expect(suppressed).toEqual([3])
-    expect(budget.take(7500, onSuppressed)).toBe(true)
-    expect(suppressed).toEqual([3])
+  it('reports how many were not logged when the second is over, and logs again after it', () => {
+    const budget = new MessageLogBudget(1, record)
+    expect([budget.take(), budget.take(), budget.take(), budget.take()]).toEqual([
+      true,
+      false,
+      false,
+      false,
+    ])
+    vi.advanceTimersByTime(999)
+    expect(suppressed).toEqual([])
+    expect(budget.take()).toBe(false)
+    vi.advanceTimersByTime(1)
+    expect(suppressed).toEqual([4])
+    expect(budget.take()).toBe(true)
+    vi.advanceTimersByTime(1000)
+    expect(suppressed).toEqual([4]) // a second with nothing held back reports nothing
+  })
+
+  it('opens a new second only when a message comes, so a quiet server runs no timer', () => {
+    const budget = new MessageLogBudget(1, record)
+    budget.take()
+    vi.advanceTimersByTime(1000)
+    expect(vi.getTimerCount()).toBe(0)
+    budget.take()
+    expect(vi.getTimerCount()).toBe(1)
   })
 
   it('logs no message with a budget of zero, and still counts them', () => {
-    const budget = new MessageLogBudget(0)
-    const suppressed: number[] = []
-    const onSuppressed = (count: number): void => {
-      suppressed.push(count)
-    }
-    expect(budget.take(5000, onSuppressed)).toBe(false)
-    expect(budget.take(5001, onSuppressed)).toBe(false)
-    expect(budget.take(6001, onSuppressed)).toBe(false)
-    expect(suppressed).toEqual([2])
+    const budget = new MessageLogBudget(0, record)
+    expect(budget.take()).toBe(false)
+    expect(budget.take()).toBe(false)
+    vi.advanceTimersByTime(1000)
+    expect(budget.take()).toBe(false)
+    vi.advanceTimersByTime(1000)
+    expect(suppressed).toEqual([2, 1])
   })
 })

@@ -5,7 +5,7 @@
  */
 import type { Socket } from 'node:net'
 import type { Logger } from 'pino'
-import type { MessageLogBudget } from '../message-log-budget.ts'
+import { MessageLogBudget } from '../message-log-budget.ts'
 import { preview } from '../preview.ts'
 import { type SessionOptions, type SessionReport, serveSession } from '../session.ts'
 
@@ -20,14 +20,18 @@ export interface ServeOptions {
   onMessage?: (message: Buffer) => void
 }
 
+/** One budget per thread, shared by its sessions; what it holds back is logged on `log`. */
+export function messageLogBudget(log: Logger, perSecond: number): MessageLogBudget {
+  return new MessageLogBudget(perSecond, (notLogged) => {
+    log.info({ notLogged }, 'more messages in the last second than the message log budget')
+  })
+}
+
 export async function serveConnection(
   socket: Socket,
   options: ServeOptions,
 ): Promise<SessionReport> {
   const { log, budget, onMessage } = options
-  const logSuppressed = (count: number): void => {
-    log.info({ notLogged: count }, 'more messages in the last second than the message log budget')
-  }
   // Asked once per session, not once per message: the level does not change while serving.
   const logsMessages = log.isLevelEnabled('info')
   const report = await serveSession(socket, {
@@ -35,7 +39,7 @@ export async function serveConnection(
     signal: options.signal,
     onMessage: (message) => {
       onMessage?.(message)
-      if (logsMessages && budget.take(performance.now(), logSuppressed)) {
+      if (logsMessages && budget.take()) {
         log.info({ bytes: message.length, text: preview(message) }, 'message')
       }
     },
