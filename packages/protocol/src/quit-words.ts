@@ -5,9 +5,6 @@
 
 export const QUIT_WORDS: readonly string[] = Object.freeze(['sair', 'exit', 'quit'])
 
-// Longest message worth comparing: a quit word with generous padding. Anything longer is
-// answered without a look.
-const MAX_QUIT_MESSAGE_BYTES = 64
 const SPACE = 0x20
 const TAB = 0x09
 // Every message is checked, so the check reads bytes in place: no string, no copy. The words are
@@ -20,11 +17,13 @@ const LONGEST_WORD = Math.max(...WORD_BYTES.map((word) => word.length))
 
 /** Whether `message` (without its line ending) asks to end the session. */
 export function isQuitWord(message: Uint8Array): boolean {
-  if (message.length < SHORTEST_WORD || message.length > MAX_QUIT_MESSAGE_BYTES) return false
+  if (message.length < SHORTEST_WORD) return false
   let start = 0
   let end = message.length
   while (start < end && isBlank(message[start]!)) start++
   while (end > start && isBlank(message[end - 1]!)) end--
+  // Most messages stop here, after a look at their first and last bytes: any padding is
+  // allowed, and a long message is passed over without reading its middle.
   if (end - start < SHORTEST_WORD || end - start > LONGEST_WORD) return false
   for (const word of WORD_BYTES) {
     if (end - start === word.length && matchesIgnoringCase(message, start, word)) return true
