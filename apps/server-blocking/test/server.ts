@@ -2,16 +2,15 @@
  * The blocking server under test as a real process (testkit: 127.0.0.1, port 0, JSON logs), and
  * ways to find a client's lines in its log.
  */
-import { connect } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import {
+  connectClient,
   connectedLineOf,
-  LineClient,
+  type LineClient,
   type LogLine,
   type RunningServer,
   ServerProcess,
   startServer,
-  withTimeout,
 } from '@echolab/testkit'
 import { afterEach } from 'vitest'
 
@@ -92,16 +91,5 @@ export function closedAfterEach(): Opened {
  * must not depend on the client closing to move on.
  */
 export function connectLikeNc(port: number): Promise<LineClient> {
-  return withTimeout(
-    new Promise((resolve, reject) => {
-      const socket = connect({ host: '127.0.0.1', port, noDelay: true, allowHalfOpen: true })
-      socket.once('error', reject)
-      socket.once('connect', () => {
-        socket.off('error', reject)
-        resolve(new LineClient(socket))
-      })
-    }),
-    5_000,
-    `a connection to 127.0.0.1:${port}`,
-  )
+  return connectClient(port, { allowHalfOpen: true })
 }

@@ -102,19 +102,29 @@ export class LineClient {
   }
 }
 
+export interface ConnectOptions {
+  timeoutMs?: number
+  /**
+   * Keep this side open after the server closes its own, as `nc` does: for tests that the server
+   * moves on without waiting for the client to close.
+   */
+  allowHalfOpen?: boolean
+}
+
 /** Connects to 127.0.0.1:`port`. */
 export async function connectClient(
   port: number,
-  timeoutMs = DEFAULT_WAIT_MS,
+  options: ConnectOptions = {},
 ): Promise<LineClient> {
-  return new LineClient(await connectSocket(port, timeoutMs))
+  return new LineClient(await connectSocket(port, options))
 }
 
 /** A plain socket connected to 127.0.0.1:`port`, for tests that read it their own way. */
-export function connectSocket(port: number, timeoutMs = DEFAULT_WAIT_MS): Promise<Socket> {
+export function connectSocket(port: number, options: ConnectOptions = {}): Promise<Socket> {
+  const { timeoutMs = DEFAULT_WAIT_MS, allowHalfOpen = false } = options
   return withTimeout(
     new Promise((resolve, reject) => {
-      const socket = connect({ host: '127.0.0.1', port, noDelay: true })
+      const socket = connect({ host: '127.0.0.1', port, noDelay: true, allowHalfOpen })
       socket.once('error', reject)
       socket.once('connect', () => {
         socket.off('error', reject)
