@@ -110,10 +110,16 @@ export class ServerProcess {
     )
   }
 
-  /** Sends `signal` and waits for the process to exit. */
+  /** Sends `signal` and waits for the process to exit; one that does not is killed, and it throws. */
   async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 15_000): Promise<Exit> {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal)
-    return withTimeout(this.exited, timeoutMs, `server ${this.pid} to exit after ${signal}`)
+    try {
+      return await withTimeout(this.exited, timeoutMs, `server ${this.pid} to exit after ${signal}`)
+    } catch (error) {
+      // The test fails on it, but the process must not outlive the test run.
+      this.kill()
+      throw error
+    }
   }
 
   /** Last resort, for cleanup: ends this process (and only this one) by its PID. */
