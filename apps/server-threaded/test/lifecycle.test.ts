@@ -68,6 +68,21 @@ describe('starting', () => {
     }
   })
 
+  it('refuses a port a program without reusePort listens on, the same way', async () => {
+    const other = createServer((socket) => socket.destroy())
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve))
+    const { port } = other.address() as { port: number }
+    try {
+      const result = await runToExit(['--host', '127.0.0.1', '--port', String(port)])
+      expect(result.code).toBe(1)
+      expect(result.stderr).toBe(
+        `server-threaded: cannot listen on 127.0.0.1:${port}: the port is already in use (is another server running?)\n`,
+      )
+    } finally {
+      other.close()
+    }
+  })
+
   it('serves the very first connection its port accepts (a "port open" check means ready)', async () => {
     const port = await freePort()
     const server = new ServerProcess(ENTRY, ['--host', '127.0.0.1', '--port', String(port)], {})
