@@ -150,7 +150,8 @@ class Session {
   }
 
   // Not the 'drain' event: it comes only after a write() that returned false, and the bound may
-  // be below the stream's high-water mark. A write's callback sees what is still owed.
+  // be below the stream's high-water mark. The callback of the write that took the owed bytes
+  // over the bound (see #write) comes once it, and so everything before it, is written out.
   #onWritten = (error?: Error | null): void => {
     if (error || !this.#waitingForDrain || this.#reason !== null) return
     if (this.#stream.writableLength > 0) return
@@ -240,9 +241,16 @@ class Session {
   }
 
   #write(bytes: Buffer): void {
-    if (this.#stream.writableEnded || this.#stream.destroyed) return
+    const stream = this.#stream
+    if (stream.writableEnded || stream.destroyed) return
     this.#bytesOut += bytes.length
-    this.#stream.write(bytes, this.#onWritten)
+    // Only a write that may leave more than the bound owed gets a callback: Node's Writable
+    // queues a tick for each write with a callback, and skips that for writes without one.
+    if (stream.writableLength + bytes.length > this.#options.maxBufferedReplyBytes) {
+      stream.write(bytes, this.#onWritten)
+    } else {
+      stream.write(bytes)
+    }
   }
 
   #clearTimers(): void {
