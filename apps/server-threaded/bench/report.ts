@@ -11,6 +11,8 @@ interface Figures {
   /** CPU used by other processes during the run, in % of one core: the noise. */
   otherPct: number
   serverCpuPct: number
+  /** Server CPU time per message answered: the cost of a message, whatever the throughput. */
+  serverCpuUsPerMsg: number
   /** Connect failures, broken connections and wrong replies: any of them spoils the run. */
   errors: number
 }
@@ -50,6 +52,7 @@ export function summarize(runs: readonly Run[]): Summary[] {
     p99Us: median(group.map((run) => run.p99Us)),
     otherPct: median(group.map((run) => run.otherPct)),
     serverCpuPct: median(group.map((run) => run.serverCpuPct)),
+    serverCpuUsPerMsg: median(group.map((run) => run.serverCpuUsPerMsg)),
     errors: group.reduce((sum, run) => sum + run.errors, 0),
   }))
 }
@@ -60,14 +63,14 @@ export function formatTable(summaries: readonly Summary[], ours: string, pipelin
     .filter((s) => s.pipeline === pipeline)
     .sort((a, b) => Number(b.server === ours) - Number(a.server === ours))
   const mine = rows.find((s) => s.server === ours)
-  const header = `| server | msgs/s | p50 ms | p99 ms | server CPU % | noise % | ${ours} ÷ server (msgs/s) |`
-  const lines = [header, '|---|---:|---:|---:|---:|---:|---:|']
+  const header = `| server | msgs/s | p50 ms | p99 ms | server CPU % | CPU µs/msg | noise % | ${ours} ÷ server (msgs/s) |`
+  const lines = [header, '|---|---:|---:|---:|---:|---:|---:|---:|']
   for (const s of rows) {
     const ratio =
       mine === undefined || s.server === ours ? '' : (mine.msgsPerS / s.msgsPerS).toFixed(2)
     const flagged = s.errors > 0 ? ` (${s.errors} errors)` : ''
     lines.push(
-      `| ${s.server}${flagged} | ${Math.round(s.msgsPerS).toLocaleString('en-US')} | ${ms(s.p50Us)} | ${ms(s.p99Us)} | ${Math.round(s.serverCpuPct)} | ${Math.round(s.otherPct)} | ${ratio} |`,
+      `| ${s.server}${flagged} | ${Math.round(s.msgsPerS).toLocaleString('en-US')} | ${ms(s.p50Us)} | ${ms(s.p99Us)} | ${Math.round(s.serverCpuPct)} | ${s.serverCpuUsPerMsg.toFixed(2)} | ${Math.round(s.otherPct)} | ${ratio} |`,
     )
   }
   return lines.join('\n')

@@ -9,12 +9,13 @@
  *   npm run bench                                    (from the repo root)
  *   npm run bench -w @echolab/server-threaded -- --rounds 3 --duration 3
  *   ... -- --threaded-args="--threads 1"             (settings for this server)
+ *   ... -- --threaded-args="--threads 1" --pin       (one core each: the fairest per-thread test)
  *
  * Needs gcc, make, golang-go and python3-uvloop (anchors that cannot be built are skipped and
  * named). Every loadgen run is bounded, and so is the whole benchmark (--max-minutes).
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
-import { closeSync, openSync, readFileSync, rmSync } from 'node:fs'
+import { closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs'
 import { connect, createServer } from 'node:net'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
@@ -36,6 +37,9 @@ const { values: options } = parseArgs({
     attempts: { type: 'string', default: '3' },
     'max-minutes': { type: 'string', default: '40' },
     keep: { type: 'boolean', default: false },
+    // Servers on the last core, the load generator on the first (taskset): each gets a core of
+    // its own, so CPU per message compares the servers' own work rather than who won the CPU.
+    pin: { type: 'boolean', default: false },
   },
 })
 const ROUNDS = Number(options.rounds)
@@ -48,6 +52,11 @@ const ATTEMPTS = Number(options.attempts)
 const DEADLINE = Date.now() + Number(options['max-minutes']) * 60_000
 const OURS = 'server-threaded'
 const threadedArgs = options['threaded-args'].split(' ').filter((arg) => arg !== '')
+const LAST_CORE = availableParallelism() - 1
+if (options.pin && (LAST_CORE < 1 || !onPath('taskset'))) {
+  console.error('bench: --pin needs taskset (util-linux) and at least 2 cores')
+  process.exit(2)
+}
 
 const anchors = buildAnchors(threadedArgs)
 const wanted = options.servers?.split(',')
@@ -81,7 +90,12 @@ async function startServer(server: BenchServer): Promise<{ child: ChildProcess; 
   const { file, args, env } = server.command(port)
   // The server's own output (for ours: every log line) goes to a file, as in production.
   const log = openSync(join(anchors.dir, `${server.name}.log`), 'w')
-  const child = spawn(file, args, { env: { ...process.env, ...env }, stdio: ['ignore', log, log] })
+  // taskset execs the server, so the child's PID is the server's (loadgen --server-pid).
+  const [command, argv] = pinned(String(LAST_CORE), file, args)
+  const child = spawn(command, argv, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', log, log],
+  })
   closeSync(log)
   if (!(await acceptsConnections(port, 20_000))) {
     child.kill('SIGKILL')
@@ -125,7 +139,8 @@ function loadgen(
   // loadgen bounds itself with alarm(); this bound is for a loadgen that cannot even do that.
   const timeout = (WARMUP_S + DURATION_S + 60) * 1000
   return new Promise((resolve) => {
-    execFile(anchors.loadgen, args, { timeout, killSignal: 'SIGKILL' }, (error, stdout, stderr) => {
+    const [command, argv] = pinned('0', anchors.loadgen, args)
+    execFile(command, argv, { timeout, killSignal: 'SIGKILL' }, (error, stdout, stderr) => {
       if (error !== null) {
         console.error(`!! loadgen against ${name} failed: ${error.message} ${stderr}`)
         resolve(null)
@@ -141,6 +156,7 @@ function loadgen(
         p99Us: out.p99_us!,
         otherPct: out.host_other_pct ?? 0,
         serverCpuPct: out.server_cpu_pct ?? 0,
+        serverCpuUsPerMsg: ((out.server_cpu_pct ?? 0) * 10_000) / out.msgs_per_s!,
         errors: out.errors! + out.mismatches!,
       })
     })
@@ -151,9 +167,10 @@ function printReport(runs: readonly Run[]): void {
   const summaries = summarize(runs)
   const setup = `${options.connections} connections, ${options.size}-byte messages, ${DURATION_S} s runs after ${WARMUP_S} s warmup, medians of ${ROUNDS} interleaved rounds`
   console.log(`\n## ${new Date().toISOString().slice(0, 10)}: ${setup}`)
-  console.log(
-    `machine: ${availableParallelism()} cores, shared by the servers, loadgen and anything else running\n`,
-  )
+  const sharing = options.pin
+    ? `servers pinned to core ${LAST_CORE}, loadgen to core 0`
+    : 'shared by the servers, loadgen and anything else running'
+  console.log(`machine: ${availableParallelism()} cores, ${sharing}\n`)
   for (const pipeline of PIPELINES) {
     console.log(`### pipeline ${pipeline}\n`)
     console.log(formatTable(summaries, OURS, pipeline))
@@ -178,6 +195,17 @@ async function stopAll(): Promise<void> {
     ),
   )
   running.clear()
+}
+
+/** The command line that runs `file` on `core` when --pin is on, or as it is. */
+function pinned(core: string, file: string, args: readonly string[]): [string, string[]] {
+  return options.pin ? ['taskset', ['-c', core, file, ...args]] : [file, [...args]]
+}
+
+function onPath(command: string): boolean {
+  return (process.env.PATH ?? '')
+    .split(':')
+    .some((dir) => dir !== '' && existsSync(join(dir, command)))
 }
 
 function rotate<T>(items: readonly T[], by: number): T[] {
