@@ -83,6 +83,15 @@ describe('starting', () => {
     }
   })
 
+  it('stops with one line when --host is not an address of this machine', async () => {
+    // 192.0.2.1 is reserved for documentation (RFC 5737): never a real host's address.
+    const result = await runToExit(['--host', '192.0.2.1', '--port', '5000'])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toBe(
+      'server-threaded: cannot listen on 192.0.2.1:5000: no such address on this machine\n',
+    )
+  })
+
   it('serves the very first connection its port accepts (a "port open" check means ready)', async () => {
     const port = await freePort()
     const server = new ServerProcess(ENTRY, ['--host', '127.0.0.1', '--port', String(port)], {})
