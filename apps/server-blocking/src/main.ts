@@ -58,16 +58,14 @@ runMain(SERVICE, async () => {
   const budget = messageLogBudget(log, config.messageLogsPerSecond)
 
   async function serve(socket: Socket): Promise<void> {
-    counters.connected()
-    const report = await serveConnection(socket, {
+    await serveConnection(socket, {
       log: waitingRoom.logOf(socket),
       // Move on once the client has its last bytes, even if it keeps its side open (nc does).
       session: { ...config, reportOnFinish: true },
       budget,
       signal: shutdown.sessionSignal,
-      onMessage: (message) => counters.message(message.length),
+      counters,
     })
-    counters.ended(report)
   }
 
   // The lab's loop: wait for a connection, serve it to the end, take the next one.

@@ -46,7 +46,6 @@ process.on('uncaughtExceptionMonitor', () => sink.flushSync())
 
 const counters = new ConnectionCounters(countersMemory, slot)
 const threadMetrics = new ServerMetrics(poolSize, metrics).row(slot)
-const countMessage = (message: Buffer): void => threadMetrics.message(message.length)
 const budget = messageLogBudget(log, config.messageLogsPerSecond)
 const sessionOptions = {
   maxMessageBytes: config.maxMessageBytes,
@@ -93,16 +92,14 @@ async function serve(socket: Socket): Promise<void> {
   const sessionLog = log.child({ conn: counters.nextId() })
   sessionLog.info({ peer, active }, 'connected')
   sessions.add(socket)
-  threadMetrics.connected()
   try {
-    const report = await serveConnection(socket, {
+    await serveConnection(socket, {
       log: sessionLog,
       session: sessionOptions,
       budget,
       signal: endSessions.signal,
-      onMessage: countMessage,
+      counters: threadMetrics,
     })
-    threadMetrics.ended(report)
   } finally {
     sessions.delete(socket)
     counters.release()

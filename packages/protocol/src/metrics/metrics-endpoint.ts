@@ -81,7 +81,7 @@ export function formatPrometheus(server: string, m: MetricsSnapshot): string {
   metric(
     'echolab_received_bytes_total',
     'counter',
-    'Message bytes received, line endings included.',
+    'Message bytes received, plus one per message for its LF (a CR before it is not counted).',
     [[label, m.bytesIn]],
   )
   metric('echolab_sent_bytes_total', 'counter', 'Bytes sent: replies and Error lines.', [

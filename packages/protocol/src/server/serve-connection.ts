@@ -1,11 +1,13 @@
 /**
- * A session with its logs: what both servers do with a connection once it is their turn. The
- * session code knows nothing of logs; this glue adds the per-message preview (within the
- * message log budget) and the one "session ended" line with what the session reported.
+ * A session with its logs and metrics: what both servers do with a connection once it is their
+ * turn. The session code knows nothing of either; this glue counts the session and its messages,
+ * adds the per-message preview (within the message log budget) and the one "session ended" line
+ * with what the session reported.
  */
 import type { Socket } from 'node:net'
 import type { Logger } from 'pino'
 import { MessageLogBudget } from '../message-log-budget.ts'
+import type { ThreadCounters } from '../metrics/server-metrics.ts'
 import { preview } from '../preview.ts'
 import { type SessionOptions, type SessionReport, serveSession } from '../session.ts'
 
@@ -16,8 +18,8 @@ export interface ServeOptions {
   budget: MessageLogBudget
   /** Aborted when the server's shutdown grace period is over. */
   signal: AbortSignal
-  /** Called for each message, e.g. to count it in metrics. */
-  onMessage?: (message: Buffer) => void
+  /** This thread's metrics row. */
+  counters: ThreadCounters
 }
 
 /** One budget per thread, shared by its sessions; what it holds back is logged on `log`. */
@@ -31,19 +33,21 @@ export async function serveConnection(
   socket: Socket,
   options: ServeOptions,
 ): Promise<SessionReport> {
-  const { log, budget, onMessage } = options
+  const { log, budget, counters } = options
   // Asked once per session, not once per message: the level does not change while serving.
   const logsMessages = log.isLevelEnabled('info')
+  counters.connected()
   const report = await serveSession(socket, {
     ...options.session,
     signal: options.signal,
     onMessage: (message) => {
-      onMessage?.(message)
+      counters.message(message.length)
       if (logsMessages && budget.take()) {
         log.info({ bytes: message.length, text: preview(message) }, 'message')
       }
     },
   })
+  counters.ended(report)
   const { error, durationMs, ...counts } = report
   const fields = { ...counts, durationMs: Math.round(durationMs) }
   // A reset is routine at the edge of a network (STYLE.md principle 11); anything else is a bug.
