@@ -7,6 +7,7 @@ import { createServer, type Socket } from 'node:net'
 import {
   connectClient,
   connectSocket,
+  freePort,
   LineClient,
   ServerProcess,
   withTimeout,
@@ -19,17 +20,6 @@ async function runToExit(args: readonly string[], env: Record<string, string> = 
   const process = new ServerProcess(ENTRY, args, env)
   const exit = await withTimeout(process.exited, 20_000, 'the server to exit by itself')
   return { ...exit, stderr: process.stderr, logs: process.logs }
-}
-
-/** A port that was free a moment ago (the server under test must be told it in advance). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number }
-      probe.close(() => resolve(port))
-    })
-  })
 }
 
 /** Tries to connect, back to back, until a connection is accepted (or the server exits). */

@@ -2,7 +2,7 @@
  * A client over a real socket for end-to-end tests: writes raw bytes, reads the server's lines
  * one at a time, every wait bounded.
  */
-import { connect, type Socket } from 'node:net'
+import { connect, createServer, type Socket } from 'node:net'
 import { Waitlist } from './waitlist.ts'
 import { DEFAULT_WAIT_MS, withTimeout } from './watchdog.ts'
 
@@ -134,4 +134,14 @@ export function connectSocket(port: number, options: ConnectOptions = {}): Promi
     timeoutMs,
     `a connection to 127.0.0.1:${port}`,
   )
+}
+
+/** A port nothing listens on right now (bind port 0, note the port, close), for a server that
+ * must be told its port in advance. */
+export async function freePort(): Promise<number> {
+  const probe = createServer()
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
+  const { port } = probe.address() as { port: number }
+  await new Promise((resolve) => probe.close(resolve))
+  return port
 }

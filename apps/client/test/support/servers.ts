@@ -7,7 +7,9 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { createServer, type Server, type Socket } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import { type RunningServer, startServer, withTimeout } from '@echolab/testkit'
+import { freePort, type RunningServer, startServer, withTimeout } from '@echolab/testkit'
+
+export { freePort } from '@echolab/testkit'
 
 const REPO = fileURLToPath(new URL('../../../../', import.meta.url))
 /** The reference servers live beside the repository (DESIGN.md tests; issue 5). */
@@ -32,15 +34,6 @@ export const ECHO_SERVERS: Record<string, () => Promise<TestServer>> = {
   'server-threaded': () => startOurServer('server-threaded'),
   'the reference py-threaded server': () => startAnchor('py-threaded'),
   'the reference py-blocking server': () => startAnchor('py-blocking'),
-}
-
-/** A port nothing listens on right now (bind port 0, note the port, close). */
-export async function freePort(): Promise<number> {
-  const probe = createServer()
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
-  const { port } = probe.address() as { port: number }
-  await new Promise((resolve) => probe.close(resolve))
-  return port
 }
 
 export type Anchor = 'py-threaded' | 'py-blocking'
