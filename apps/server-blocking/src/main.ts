@@ -64,7 +64,7 @@ runMain(SERVICE, async () => {
       session: { ...config, reportOnFinish: true },
       budget,
       signal: shutdown.sessionSignal,
-      counters,
+      metrics: counters,
     })
   }
 

@@ -98,7 +98,7 @@ async function serve(socket: Socket): Promise<void> {
       session: sessionOptions,
       budget,
       signal: endSessions.signal,
-      counters: threadMetrics,
+      metrics: threadMetrics,
     })
   } finally {
     sessions.delete(socket)

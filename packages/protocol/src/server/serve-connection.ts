@@ -19,7 +19,7 @@ export interface ServeOptions {
   /** Aborted when the server's shutdown grace period is over. */
   signal: AbortSignal
   /** This thread's metrics row. */
-  counters: ThreadCounters
+  metrics: ThreadCounters
 }
 
 /** One budget per thread, shared by its sessions; what it holds back is logged on `log`. */
@@ -33,21 +33,21 @@ export async function serveConnection(
   socket: Socket,
   options: ServeOptions,
 ): Promise<SessionReport> {
-  const { log, budget, counters } = options
+  const { log, budget, metrics } = options
   // Asked once per session, not once per message: the level does not change while serving.
   const logsMessages = log.isLevelEnabled('info')
-  counters.connected()
+  metrics.connected()
   const report = await serveSession(socket, {
     ...options.session,
     signal: options.signal,
     onMessage: (message) => {
-      counters.message(message.length)
+      metrics.message(message.length)
       if (logsMessages && budget.take()) {
         log.info({ bytes: message.length, text: preview(message) }, 'message')
       }
     },
   })
-  counters.ended(report)
+  metrics.ended(report)
   const { error, durationMs, ...counts } = report
   const fields = { ...counts, durationMs: Math.round(durationMs) }
   // A reset is routine at the edge of a network (STYLE.md principle 11); anything else is a bug.
