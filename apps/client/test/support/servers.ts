@@ -1,11 +1,12 @@
 /**
  * The servers the client is tested against: ours (real processes via testkit), the reference
- * servers written outside this codebase (../shared/anchors, Python), and tiny fakes that
+ * servers written outside this codebase (../shared/anchors, Python; see findAnchors), and tiny fakes that
  * misbehave on purpose. Each is started on 127.0.0.1 and stopped by its own handle.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { createServer, type Server, type Socket } from 'node:net'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { freePort, type RunningServer, startServer, withTimeout } from '@echolab/testkit'
 
@@ -13,7 +14,21 @@ export { freePort } from '@echolab/testkit'
 
 const REPO = fileURLToPath(new URL('../../../../', import.meta.url))
 /** The reference servers live beside the repository (DESIGN.md tests; issue 5). */
-const ANCHORS = fileURLToPath(new URL('../shared/anchors/', `file://${REPO}`))
+const ANCHORS = findAnchors()
+
+/**
+ * `../shared/anchors` beside this repository, or beside the one it was cloned from when that is
+ * a local folder (a clean clone in /tmp, made to check CI, has no ../shared of its own).
+ */
+function findAnchors(): string {
+  const beside = join(REPO, '../shared/anchors/')
+  if (existsSync(beside)) return beside
+  const origin = spawnSync('git', ['-C', REPO, 'remote', 'get-url', 'origin'], {
+    encoding: 'utf8',
+  }).stdout?.trim()
+  const besideOrigin = origin?.startsWith('/') ? join(origin, '../shared/anchors/') : undefined
+  return besideOrigin !== undefined && existsSync(besideOrigin) ? besideOrigin : beside
+}
 const PYTHON = '/usr/bin/python3'
 
 export interface TestServer {
