@@ -13,7 +13,7 @@
  */
 import { fstatSync } from 'node:fs'
 import { isatty } from 'node:tty'
-import { runMain } from '@echolab/protocol'
+import { runMain } from '@echolab/cli'
 import pkg from '../package.json' with { type: 'json' }
 import { runBench } from './bench/bench.ts'
 import { runInteractive } from './interactive.ts'

@@ -6,14 +6,15 @@
  */
 import { hostname as machineName } from 'node:os'
 import { type ParseArgsOptionsConfig, parseArgs } from 'node:util'
-import { ConfigError, DEFAULTS, hostname, integer, type Setting } from '@echolab/protocol'
+import { ConfigError, hostname, integer, type Setting } from '@echolab/cli'
+import { PROTOCOL_DEFAULTS } from '@echolab/protocol'
 import { checkTemplate } from './messages.ts'
 
 export const CLIENT_DEFAULTS = Object.freeze({
   /** The server on this machine: the lab runs both ends side by side. */
   host: '127.0.0.1',
   /** The lab's port, the servers' default. */
-  port: DEFAULTS.port,
+  port: PROTOCOL_DEFAULTS.port,
   /** A server container may still be starting when the client container is. */
   connectTimeoutMs: 30_000,
   /** A blocking server serves the clients before us first: give them time to finish. */

@@ -10,20 +10,18 @@
  * `--help` lists every setting. SIGTERM or Ctrl-C stops it cleanly.
  */
 import { createServer, type Socket } from 'node:net'
+import { describeSettings, loadConfig, runMain } from '@echolab/cli'
 import {
   connections,
   createLogger,
-  describeSettings,
   listen,
-  loadConfig,
   messageLogBudget,
   resolveLogFormat,
-  runMain,
   ServerMetrics,
   serveConnection,
   serveMetrics,
   stdoutSink,
-} from '@echolab/protocol'
+} from '@echolab/server-core'
 import { SETTINGS } from './settings.ts'
 import { Shutdown } from './shutdown.ts'
 import { WaitingRoom } from './waiting-room.ts'

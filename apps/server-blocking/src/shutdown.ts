@@ -5,7 +5,7 @@
  * once.
  */
 import type { Server } from 'node:net'
-import type { Logger, LogSink } from '@echolab/protocol'
+import type { Logger, LogSink } from '@echolab/server-core'
 import type { WaitingRoom } from './waiting-room.ts'
 
 export interface ShutdownOptions {

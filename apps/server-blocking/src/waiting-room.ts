@@ -14,14 +14,14 @@
  * memory per waiter is bounded.
  */
 import type { Socket } from 'node:net'
+import { EchoError } from '@echolab/protocol'
 import {
   type ConnectionQueue,
-  EchoError,
   isPeerReset,
   type Logger,
   refuse,
   type ThreadCounters,
-} from '@echolab/protocol'
+} from '@echolab/server-core'
 
 export interface WaitingRoomOptions {
   /** Clients allowed to wait while one is served; 0 refuses everyone who would have to wait. */

@@ -11,16 +11,14 @@
  *   node src/main.ts --help                    (with Node 24) every setting, flag and variable
  * Then talk to it with `nc localhost 5000` or `npm run client`.
  */
+import { describeSettings, loadConfig, runMain } from '@echolab/cli'
 import {
   createLogger,
-  describeSettings,
   type Logger,
-  loadConfig,
   resolveLogFormat,
-  runMain,
   serveMetrics,
   stdoutSink,
-} from '@echolab/protocol'
+} from '@echolab/server-core'
 import { checkNobodyListens } from './port-check.ts'
 import { SERVICE, THREADED_SETTINGS, type ThreadedConfig } from './settings.ts'
 import { WorkerPool } from './worker-pool.ts'

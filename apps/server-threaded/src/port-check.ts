@@ -17,7 +17,7 @@
 import { lookup } from 'node:dns/promises'
 import { connect } from 'node:net'
 import { networkInterfaces } from 'node:os'
-import { listenError } from '@echolab/protocol'
+import { listenError } from '@echolab/server-core'
 
 // A listener that takes this long to answer on loopback is not answering: let listen() decide.
 const CHECK_TIMEOUT_MS = 1_000

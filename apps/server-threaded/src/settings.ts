@@ -2,7 +2,14 @@
  * The threaded server's settings: the ones every server shares (SERVER_SETTINGS) plus how many
  * threads serve and how many clients they may serve at once, across all threads.
  */
-import { DEFAULTS, integer, SERVER_SETTINGS, type Settings } from '@echolab/protocol'
+import { availableParallelism } from 'node:os'
+import { integer, type Settings } from '@echolab/cli'
+import { SERVER_SETTINGS } from '@echolab/server-core'
+
+/** One event loop per core: the kernel spreads connections across them. */
+const DEFAULT_THREADS = availableParallelism()
+/** Concurrent clients across all threads. */
+const MAX_CLIENTS = 10_000
 
 /** The most threads a person can ask for: far past any useful core count, still a sane bound. */
 const MAX_THREADS = 256
@@ -13,14 +20,14 @@ export const THREADED_SETTINGS = {
     flag: 'threads',
     env: 'THREADS',
     description: 'worker threads, each an event loop (not Linux: always 1)',
-    default: DEFAULTS.threads,
+    default: DEFAULT_THREADS,
     parse: integer(1, MAX_THREADS),
   },
   maxClients: {
     flag: 'max-clients',
     env: 'MAX_CLIENTS',
     description: 'concurrent clients across all threads; the next one is told the server is busy',
-    default: DEFAULTS.maxClients,
+    default: MAX_CLIENTS,
     parse: integer(1, 1_000_000),
   },
 } satisfies Settings

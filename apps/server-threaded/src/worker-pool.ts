@@ -12,7 +12,7 @@ import {
   type LogSink,
   type MetricsSnapshot,
   ServerMetrics,
-} from '@echolab/protocol'
+} from '@echolab/server-core'
 import { ConnectionCounters } from './connection-counters.ts'
 import { RestartPolicy } from './restart-policy.ts'
 import type { ThreadedConfig } from './settings.ts'

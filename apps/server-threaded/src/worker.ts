@@ -8,10 +8,10 @@
  */
 import { createServer, type Socket } from 'node:net'
 import { parentPort, workerData } from 'node:worker_threads'
+import { EchoError } from '@echolab/protocol'
 import {
   connections,
   createLogger,
-  EchoError,
   LineForwarder,
   ListenError,
   listen,
@@ -19,7 +19,7 @@ import {
   refuse,
   ServerMetrics,
   serveConnection,
-} from '@echolab/protocol'
+} from '@echolab/server-core'
 import { ConnectionCounters } from './connection-counters.ts'
 import { SERVICE } from './settings.ts'
 import type { FromWorker, ListenTarget, ToWorker, WorkerData } from './thread-messages.ts'

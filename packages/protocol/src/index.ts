@@ -1,18 +1,11 @@
 /**
- * @echolab/protocol: the line protocol and everything both sides share (DESIGN.md).
+ * @echolab/protocol: the wire and nothing else (DESIGN.md, "The wire protocol"): the line decoder,
+ * replies, error lines and their codes, quit words, the preview that shows a message to a person,
+ * and the defaults every side agrees on. No runtime dependency, no sockets, no timers, no logs.
  */
-export * from './config.ts'
+export * from './defaults.ts'
 export * from './errors.ts'
 export * from './line-decoder.ts'
-export * from './logger.ts'
-export * from './main.ts'
-export * from './message-log-budget.ts'
-export * from './metrics/metrics-endpoint.ts'
-export * from './metrics/server-metrics.ts'
 export * from './preview.ts'
 export * from './quit-words.ts'
 export * from './replies.ts'
-export * from './server/connections.ts'
-export * from './server/listen.ts'
-export * from './server/serve-connection.ts'
-export * from './session.ts'

@@ -1,8 +1,8 @@
+import { thrown } from '@echolab/testkit'
 import { describe, expect, it } from 'vitest'
 import { EchoError, ErrorCode } from '../src/errors.ts'
 import { LineDecoder } from '../src/line-decoder.ts'
 import { asText, byteByByte, decodeChunks } from './support/chunks.ts'
-import { thrown } from './support/thrown.ts'
 
 const LIMIT = 64 * 1024
 

@@ -5,4 +5,5 @@
 export * from './conformance.ts'
 export * from './line-client.ts'
 export * from './server-process.ts'
+export * from './thrown.ts'
 export * from './watchdog.ts'

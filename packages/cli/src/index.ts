@@ -1,0 +1,7 @@
+/**
+ * @echolab/cli: how an echolab program starts: its settings from flags and the environment,
+ * validated once, `--help`, and one-line failures with an exit status. No runtime dependency.
+ */
+export * from './program-error.ts'
+export * from './run-main.ts'
+export * from './settings.ts'

@@ -1,0 +1,14 @@
+/**
+ * @echolab/server-core: what both servers share and the client never needs (DESIGN.md,
+ * "The one difference between the two servers"): the session, the accept loop, listening,
+ * logs and their budget, metrics and their endpoint, and the settings every server has.
+ */
+export * from './accept/connections.ts'
+export * from './accept/listen.ts'
+export * from './logs/logger.ts'
+export * from './logs/message-log-budget.ts'
+export * from './metrics/metrics-endpoint.ts'
+export * from './metrics/server-metrics.ts'
+export * from './serve-connection.ts'
+export * from './server-settings.ts'
+export * from './session.ts'

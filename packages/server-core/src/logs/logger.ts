@@ -1,0 +1,104 @@
+/**
+ * The pino logger every app uses (DESIGN.md, "Logging"): JSON lines on stdout by default, pretty
+ * when stdout is a terminal or `LOG_FORMAT=pretty`, `LOG_LEVEL` for the level. Every line names
+ * its service and thread; sessions add their connection id with `logger.child(...)`.
+ *
+ * Worker threads do not write to stdout themselves: lines from several threads could interleave
+ * mid-line in a pipe. A worker's logger writes to a `LineForwarder`, which hands whole lines to
+ * the main thread in batches; the main thread writes them to its one destination.
+ */
+import { isMainThread, parentPort, threadId } from 'node:worker_threads'
+import { type DestinationStream, type Logger, pino } from 'pino'
+import pretty from 'pino-pretty'
+import type { LogFormat, LogLevel } from '../server-settings.ts'
+
+export type { Logger } from 'pino'
+
+/** A place log lines go: stdout (JSON or pretty), or the main thread when in a worker. */
+export interface LogSink extends DestinationStream {
+  /** Writes out what is buffered before the process or thread exits. */
+  flushSync(): void
+}
+
+/** 'auto' means pretty on a terminal, JSON anywhere else. */
+export function resolveLogFormat(format: LogFormat, stdoutIsTTY = process.stdout.isTTY === true) {
+  if (format !== 'auto') return format
+  return stdoutIsTTY ? 'pretty' : 'json'
+}
+
+/** The main thread's sink: stdout, as JSON or prettified. */
+export function stdoutSink(format: 'json' | 'pretty'): LogSink {
+  if (format === 'json') {
+    // Synchronous: a line written is out before the next statement, so an exit right after a
+    // flush loses nothing. Worker lines arrive in batches, one write each, so it stays cheap.
+    const boom = pino.destination({ dest: 1, sync: true })
+    return { write: (line: string) => boom.write(line), flushSync: () => boom.flushSync() }
+  }
+  const stream = pretty({
+    sync: true,
+    colorize: process.stdout.isTTY === true && !process.env.NO_COLOR,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname,service',
+    singleLine: true,
+    destination: 1,
+  })
+  return { write: (line: string) => stream.write(line), flushSync: () => {} }
+}
+
+export const LOG_LINES_MESSAGE = 'echolab:log-lines'
+
+/** What a worker posts to its parent: whole JSON log lines, newline-separated. */
+export interface LogLinesMessage {
+  type: typeof LOG_LINES_MESSAGE
+  lines: string
+}
+
+export function isLogLinesMessage(value: unknown): value is LogLinesMessage {
+  return (value as LogLinesMessage | null)?.type === LOG_LINES_MESSAGE
+}
+
+/**
+ * A worker's sink: collects lines during one turn of the event loop and posts them to the main
+ * thread together, so a busy worker costs one message per turn, not one per line.
+ */
+export class LineForwarder implements LogSink {
+  #lines: string[] = []
+  #scheduled = false
+
+  write(line: string): void {
+    this.#lines.push(line)
+    if (!this.#scheduled) {
+      this.#scheduled = true
+      setImmediate(this.flushSync)
+    }
+  }
+
+  flushSync = (): void => {
+    this.#scheduled = false
+    if (this.#lines.length === 0) return
+    const message: LogLinesMessage = { type: LOG_LINES_MESSAGE, lines: this.#lines.join('') }
+    this.#lines = []
+    parentPort?.postMessage(message)
+  }
+}
+
+export interface LoggerOptions {
+  /** The app's name, on every line as `service`. */
+  service: string
+  level: LogLevel
+  /** Where lines go; by default stdout in the main thread, the main thread in a worker. */
+  sink?: LogSink
+}
+
+export function createLogger({ service, level, sink }: LoggerOptions): Logger {
+  const destination = sink ?? (isMainThread ? stdoutSink('json') : new LineForwarder())
+  return pino(
+    {
+      level,
+      base: { service, pid: process.pid, thread: threadId },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    destination,
+  )
+}

@@ -1,0 +1,97 @@
+/**
+ * The optional HTTP port (DESIGN.md, "Health and metrics"): `/healthz` answers 200 while the
+ * server accepts connections and 503 while it drains; `/metrics` is the Prometheus text format.
+ * Both servers start it with `serveMetrics`, before the echo port: if either port is taken,
+ * nothing is left listening when the program says so and exits.
+ */
+import { createServer, type Server } from 'node:http'
+import type { Logger } from 'pino'
+import { listen } from '../accept/listen.ts'
+import { END_REASONS, type MetricsSnapshot } from './server-metrics.ts'
+
+export interface MetricsEndpointOptions {
+  /** Which server this is, as the `server` label. */
+  server: string
+  snapshot: () => MetricsSnapshot
+  /** False once shutdown has begun. */
+  healthy: () => boolean
+}
+
+export interface ServeMetricsOptions extends MetricsEndpointOptions {
+  host: string
+  /** Unset: no endpoint. */
+  port: number | undefined
+  log: Logger
+}
+
+/** Starts the endpoint when a port is set, and logs where. It never keeps the process alive. */
+export async function serveMetrics(options: ServeMetricsOptions): Promise<void> {
+  const { host, port, log } = options
+  if (port === undefined) return
+  const at = await listen(createMetricsEndpoint(options).unref(), { host, port })
+  log.info({ address: at.address, port: at.port }, 'metrics endpoint listening')
+}
+
+export function createMetricsEndpoint(options: MetricsEndpointOptions): Server {
+  return createServer((request, response) => {
+    const path = (request.url ?? '/').split('?')[0]
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, { allow: 'GET, HEAD' }).end()
+    } else if (path === '/healthz') {
+      const healthy = options.healthy()
+      response
+        .writeHead(healthy ? 200 : 503, { 'content-type': 'text/plain; charset=utf-8' })
+        .end(healthy ? 'ok\n' : 'shutting down\n')
+    } else if (path === '/metrics') {
+      response
+        .writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' })
+        .end(formatPrometheus(options.server, options.snapshot()))
+    } else {
+      response
+        .writeHead(404, { 'content-type': 'text/plain; charset=utf-8' })
+        .end('try /healthz or /metrics\n')
+    }
+  })
+}
+
+export function formatPrometheus(server: string, m: MetricsSnapshot): string {
+  const label = `server="${server}"`
+  const lines: string[] = []
+  const metric = (name: string, type: string, help: string, samples: [string, number][]): void => {
+    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`)
+    for (const [labels, value] of samples) lines.push(`${name}{${labels}} ${value}`)
+  }
+  metric('echolab_connections_active', 'gauge', 'Sessions being served now.', [
+    [label, m.connectionsActive],
+  ])
+  metric(
+    'echolab_connections_waiting',
+    'gauge',
+    'Clients waiting for their turn (blocking server).',
+    [[label, m.connectionsWaiting]],
+  )
+  metric('echolab_connections_total', 'counter', 'Sessions started.', [[label, m.connectionsTotal]])
+  metric(
+    'echolab_connections_refused_total',
+    'counter',
+    'Clients refused because the server was full.',
+    [[label, m.connectionsRefused]],
+  )
+  metric('echolab_messages_total', 'counter', 'Messages answered.', [[label, m.messages]])
+  metric(
+    'echolab_received_bytes_total',
+    'counter',
+    'Message bytes received, plus one per message for its LF (a CR before it is not counted).',
+    [[label, m.bytesIn]],
+  )
+  metric('echolab_sent_bytes_total', 'counter', 'Bytes sent: replies and Error lines.', [
+    [label, m.bytesOut],
+  ])
+  metric(
+    'echolab_sessions_ended_total',
+    'counter',
+    'Sessions ended, by reason (errors are the reasons other than quit and end-of-input).',
+    END_REASONS.map((reason) => [`${label},reason="${reason}"`, m[`ended:${reason}`]]),
+  )
+  return `${lines.join('\n')}\n`
+}
