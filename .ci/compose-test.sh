@@ -22,7 +22,8 @@ STEP_TIMEOUT_S=180  # any other step: start, run the clients, stop
 # when both share the build context. Fixed settings, whatever the caller's shell holds.
 export DOCKER_BUILDKIT=0 COMPOSE_DOCKER_CLI_BUILD=0
 export ECHOLAB_PORT=0 # publish on any free loopback port: nothing else on this machine is disturbed
-export LOG_LEVEL=info CLIENT_COUNT=$MESSAGES CLIENT_INTERVAL_MS=200 CLIENT_TEXT='compose test from {name}, message {n}'
+# JSON server logs: the checks below read them (compose's default is pretty, for people).
+export LOG_FORMAT=json LOG_LEVEL=info CLIENT_COUNT=$MESSAGES CLIENT_INTERVAL_MS=200 CLIENT_TEXT='compose test from {name}, message {n}'
 project=echolab-ci-$$
 # dc [-t SECONDS] ARGS...: docker compose on this project (and only this file: no override files),
 # bounded in time.

@@ -12,6 +12,10 @@ import { formatSummary, type Summary } from './summary.ts'
 export interface ScriptReport {
   retrying(error: Error, attempt: number): void
   connected(host: string, port: number, attempts: number, elapsedMs: number): void
+  /** The first message has had no reply for `afterMs`: the server is serving someone else. */
+  waitingInLine(afterMs: number): void
+  /** The first reply came after we were told to be waiting in line. */
+  turnCame(waitedMs: number): void
   outcome(outcome: ReplyOutcome): void
   noReply(sent: SentMessage, timeoutMs: number): void
   dropped(reason: CloseReason, unanswered: number): void
@@ -30,6 +34,7 @@ export function textReport(
   err: Writable & { isTTY?: boolean },
 ): ScriptReport {
   const style = styleFor(err)
+  const outStyle = styleFor(out)
   const problem = (text: string): void => {
     err.write(`${style.error('error:')} ${text}\n`)
   }
@@ -39,6 +44,16 @@ export function textReport(
     },
     connected(host, port) {
       out.write(`connected to ${host}:${port}\n`)
+    },
+    waitingInLine(afterMs) {
+      out.write(
+        `${outStyle.notice(`waiting in line: no reply after ${formatDuration(afterMs)}, the server is serving another client`)}\n`,
+      )
+    },
+    turnCame(waitedMs) {
+      out.write(
+        `${outStyle.notice(`our turn: the first reply came after ${formatDuration(waitedMs)}`)}\n`,
+      )
     },
     outcome(outcome) {
       switch (outcome.kind) {
@@ -95,6 +110,12 @@ export function jsonReport(out: Writable): ScriptReport {
     },
     connected(host, port, attempts, elapsedMs) {
       emit('connected', { host, port, attempts, connectMs: ms(elapsedMs) })
+    },
+    waitingInLine(afterMs) {
+      emit('waiting-in-line', { afterMs })
+    },
+    turnCame(waitedMs) {
+      emit('turn', { waitedMs: ms(waitedMs) })
     },
     outcome(outcome) {
       switch (outcome.kind) {

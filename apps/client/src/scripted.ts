@@ -39,10 +39,17 @@ export async function runScripted(
   let failed = false
   let serverEndedSession = false
   let leaving = false
+  // A blocking server accepts us at once but answers only in our turn (DESIGN.md, experiment 2):
+  // a slow first reply means we are waiting in line; once it comes, say how long the turn took.
+  let waitingInLine = false
+  let lineTimer: NodeJS.Timeout | undefined
 
   const connection = new LineConnection(connected.socket, {
     onLine(line) {
       const outcome = tracker.receive(line)
+      const first = 'sent' in outcome && outcome.sent.n === 1
+      if (first) clearTimeout(lineTimer)
+      if (first && waitingInLine) report.turnCame(outcome.roundTripMs)
       report.outcome(outcome)
       if (outcome.kind === 'echo' || outcome.kind === 'wrong') {
         if (outcome.sent.n === 1) firstReplyMs = outcome.roundTripMs
@@ -91,6 +98,12 @@ export async function runScripted(
       if (next === STOPPED || next.done || isQuitWord(next.value)) break
       if (tracker.sentCount > 0 && !(await pause(config.intervalMs, stop.signal))) break
       tracker.sent(next.value)
+      if (tracker.sentCount === 1) {
+        lineTimer = setTimeout(() => {
+          waitingInLine = true
+          report.waitingInLine(CLIENT_DEFAULTS.busyNoticeMs)
+        }, CLIENT_DEFAULTS.busyNoticeMs).unref()
+      }
       await connection.send(next.value)
       if (!config.noWait && !(await waitForReplies())) break
     }
@@ -106,6 +119,7 @@ export async function runScripted(
     if (gaveUpWaiting) await connection.quit(0)
     else report.left(await connection.quit(CLIENT_DEFAULTS.quitCloseWaitMs))
   }
+  clearTimeout(lineTimer)
   for (const signal of STOP_SIGNALS) process.off(signal, interrupt)
   const missingReplies = tracker.pending.length
   const ok = !failed && missingReplies === 0

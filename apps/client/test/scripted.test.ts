@@ -178,6 +178,34 @@ describe('scripted mode for containers (settings from the environment only)', ()
     expect(summary?.firstReplyMs).toBeGreaterThan(0)
   })
 
+  it('says it is waiting in line while the blocking server serves another, then when its turn came', async () => {
+    const server = await started(startOurServer('server-blocking'))
+    const first = await connectClient(server.port)
+    first.sendLine('first in line')
+    expect(await first.nextLine()).toBe('Echo: first in line')
+    const second = new ClientProcess(['--port', String(server.port), '--message', 'second'])
+    await second.waitForOutput('waiting in line: no reply after 1.00 s')
+    expect(second.stdout).not.toContain('Echo: second')
+    first.sendLine('sair')
+    const run = await second.exited
+    expect(run.code).toBe(0)
+    const lines = run.stdout.split('\n')
+    const turn = lines.findIndex((line) => line.startsWith('our turn: the first reply came after '))
+    expect(turn).toBeGreaterThan(
+      lines.indexOf('waiting in line: no reply after 1.00 s, the server is serving another client'),
+    )
+    expect(lines[turn + 1]).toMatch(/^Echo: second {2}\(/)
+  })
+
+  it('says nothing about a line when the first reply comes at once', async () => {
+    const server = await started(startOurServer('server-threaded'))
+    const run = await runClient(['--port', String(server.port), '--message', 'alone', '--json'])
+    expect(run.code).toBe(0)
+    const events = jsonLines(run.stdout).map((e) => e.event)
+    expect(events).not.toContain('waiting-in-line')
+    expect(events).not.toContain('turn')
+  })
+
   it.each(['SIGTERM', 'SIGINT'] as const)(
     'on %s stops sending, says sair, prints the summary and exits 1',
     async (signal) => {
