@@ -1,7 +1,9 @@
 /**
- * The first connection, retried with backoff for a bounded time: in compose the client container
- * may start before the server listens (DESIGN.md, "The client"). Gives up with a sentence a
- * person can act on, never a stack trace.
+ * A connection, retried with backoff for a bounded time: in compose the client container may
+ * start before the server listens, and in a rolling update the next replica may not listen yet
+ * (DESIGN.md, "The client", "Replicas"). Every attempt resolves the host name again, so a name
+ * with several addresses (a replicated service) can land anywhere. Gives up with a sentence a
+ * person can act on, never a stack trace; a stop signal (SIGTERM while retrying) ends it at once.
  */
 import { connect, type Socket } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -35,13 +37,15 @@ export class UnreachableError extends Error {
 
 /**
  * Connects to host:port, retrying refused, unresolvable or timed-out attempts until
- * `timeoutMs` has passed (0: one attempt). `onRetry` hears about each failed attempt.
+ * `timeoutMs` has passed (0: one attempt). `onRetry` hears about each failed attempt. When
+ * `signal` aborts, the attempt or the pause under way ends and its AbortError is thrown.
  */
 export async function connectWithRetry(
   host: string,
   port: number,
   timeoutMs: number,
   onRetry: (error: Error, attempt: number) => void = () => {},
+  signal?: AbortSignal,
 ): Promise<Connected> {
   const started = performance.now()
   const deadline = started + timeoutMs
@@ -49,15 +53,16 @@ export async function connectWithRetry(
   for (let attempt = 1; ; attempt++) {
     const remainingMs = deadline - performance.now()
     try {
-      const socket = await connectOnce(host, port, Math.max(remainingMs, MIN_ATTEMPT_MS))
+      const socket = await connectOnce(host, port, Math.max(remainingMs, MIN_ATTEMPT_MS), signal)
       return { socket, attempts: attempt, elapsedMs: performance.now() - started }
     } catch (error) {
+      if (signal?.aborted) throw error
       const waitMs = Math.min(backoffMs, deadline - performance.now())
       if (waitMs <= 0) {
         throw new UnreachableError(host, port, attempt, performance.now() - started, error as Error)
       }
       onRetry(error as Error, attempt)
-      await sleep(waitMs)
+      await sleep(waitMs, undefined, { signal })
       backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS)
     }
   }
@@ -70,36 +75,70 @@ export interface Target {
   connectTimeoutMs: number
 }
 
-/** connectWithRetry for the modes that talk: an unreachable server is an outcome, not a throw. */
+/** What `reach` gives when its stop signal ended the retrying. */
+export const STOPPED = Symbol('stopped')
+
+/**
+ * connectWithRetry for the modes that talk: an unreachable server is an outcome, not a throw,
+ * and so is being stopped (STOPPED).
+ */
 export async function reach(
   target: Target,
   onRetry?: (error: Error, attempt: number) => void,
-): Promise<Connected | UnreachableError> {
+): Promise<Connected | UnreachableError>
+export async function reach(
+  target: Target,
+  onRetry: ((error: Error, attempt: number) => void) | undefined,
+  signal: AbortSignal,
+): Promise<Connected | UnreachableError | typeof STOPPED>
+export async function reach(
+  target: Target,
+  onRetry?: (error: Error, attempt: number) => void,
+  signal?: AbortSignal,
+): Promise<Connected | UnreachableError | typeof STOPPED> {
   try {
-    return await connectWithRetry(target.host, target.port, target.connectTimeoutMs, onRetry)
+    return await connectWithRetry(
+      target.host,
+      target.port,
+      target.connectTimeoutMs,
+      onRetry,
+      signal,
+    )
   } catch (error) {
+    if (signal?.aborted) return STOPPED
     if (error instanceof UnreachableError) return error
     throw error
   }
 }
 
-function connectOnce(host: string, port: number, timeoutMs: number): Promise<Socket> {
+function connectOnce(
+  host: string,
+  port: number,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<Socket> {
   return new Promise((resolve, reject) => {
+    signal?.throwIfAborted()
     const socket = connect({ host, port, noDelay: true })
-    const timer = setTimeout(() => {
-      socket.destroy()
-      reject(Object.assign(new Error('connection timed out'), { code: 'ETIMEDOUT' }))
-    }, timeoutMs)
-    socket.once('error', (error) => {
+    const settle = (error?: Error): void => {
       clearTimeout(timer)
+      signal?.removeEventListener('abort', onAbort)
+      if (!error) {
+        socket.removeAllListeners('error')
+        resolve(socket)
+        return
+      }
       socket.destroy()
       reject(error)
-    })
-    socket.once('connect', () => {
-      clearTimeout(timer)
-      socket.removeAllListeners('error')
-      resolve(socket)
-    })
+    }
+    const onAbort = (): void => settle(signal?.reason as Error)
+    const timer = setTimeout(
+      () => settle(Object.assign(new Error('connection timed out'), { code: 'ETIMEDOUT' })),
+      timeoutMs,
+    )
+    signal?.addEventListener('abort', onAbort, { once: true })
+    socket.once('error', (error) => settle(error))
+    socket.once('connect', () => settle())
   })
 }
 

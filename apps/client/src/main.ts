@@ -21,8 +21,10 @@ import { lineMessages, templateMessages } from './messages.ts'
 import { runScripted } from './scripted.ts'
 import { jsonReport, textReport } from './scripted-report.ts'
 import { CLIENT_DEFAULTS, readCommandLine, type ScriptConfig } from './settings.ts'
+import { exitOnUnhandledSignals } from './unhandled-signals.ts'
 import { usage } from './usage.ts'
 
+exitOnUnhandledSignals()
 runMain('echolab-client', async () => {
   process.exitCode = await main()
 })

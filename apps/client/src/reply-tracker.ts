@@ -6,7 +6,7 @@
 import { ECHO_PREFIX, isErrorLine } from '@echolab/protocol'
 
 export interface SentMessage {
-  /** 1 for the first message of the connection. */
+  /** 1 for the first message; a message sent again keeps its number. */
   n: number
   message: Buffer
   sentAt: number
@@ -29,6 +29,16 @@ export class ReplyTracker {
     const sent = { n: ++this.#sent, message, sentAt: performance.now() }
     this.#pending.push(sent)
     return sent
+  }
+
+  /**
+   * The messages still owed a reply, stamped as sent now: on a new connection they go out once
+   * more, oldest first, and their replies are expected in that order (DESIGN.md, "Replicas").
+   */
+  resendAll(): readonly SentMessage[] {
+    const now = performance.now()
+    for (const sent of this.#pending) sent.sentAt = now
+    return this.#pending
   }
 
   /** What a line from the server is: the right reply to the oldest message, or not. */

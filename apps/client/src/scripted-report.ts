@@ -9,16 +9,29 @@ import type { CloseReason } from './line-connection.ts'
 import { expectedReply, type ReplyOutcome, type SentMessage } from './reply-tracker.ts'
 import { formatSummary, type Summary } from './summary.ts'
 
+/** Why a connection ended without our `sair`: it closed or broke, or the server said it was going. */
+export type LossReason = CloseReason | { kind: 'shutting-down' }
+
 export interface ScriptReport {
   retrying(error: Error, attempt: number): void
-  connected(host: string, port: number, attempts: number, elapsedMs: number): void
+  /** `reconnection`: 0 for the first connection, then 1, 2, ... */
+  connected(
+    host: string,
+    port: number,
+    attempts: number,
+    elapsedMs: number,
+    reconnection: number,
+  ): void
   /** The first message has had no reply for `afterMs`: the server is serving someone else. */
   waitingInLine(afterMs: number): void
   /** The first reply came after we were told to be waiting in line. */
   turnCame(waitedMs: number): void
   outcome(outcome: ReplyOutcome): void
   noReply(sent: SentMessage, timeoutMs: number): void
-  dropped(reason: CloseReason, unanswered: number): void
+  /** The connection is gone and we connect again: the `reconnection`th of at most `most`. */
+  reconnecting(reason: LossReason, unanswered: number, reconnection: number, most: number): void
+  /** The connection is gone for good (no reconnection left): the run fails. */
+  dropped(reason: LossReason, unanswered: number): void
   inputFailed(error: Error): void
   interrupted(signal: NodeJS.Signals): void
   /** After `sair`: whether the server closed the connection itself. */
@@ -42,8 +55,8 @@ export function textReport(
     retrying(error, attempt) {
       if (attempt === 1) err.write(`waiting for the server (${describeSocketError(error)})…\n`)
     },
-    connected(host, port) {
-      out.write(`connected to ${host}:${port}\n`)
+    connected(host, port, _attempts, _elapsedMs, reconnection) {
+      out.write(`${reconnection === 0 ? 'connected' : 'reconnected'} to ${host}:${port}\n`)
     },
     waitingInLine(afterMs) {
       out.write(
@@ -75,11 +88,12 @@ export function textReport(
     noReply(sent, timeoutMs) {
       problem(`no reply to message ${sent.n} within ${timeoutMs} ms`)
     },
+    reconnecting(reason, unanswered, reconnection, most) {
+      const resend = unanswered > 0 ? `, sending ${unanswered} unanswered again` : ''
+      err.write(`${describeLoss(reason)}: reconnecting (${reconnection} of ${most})${resend}…\n`)
+    },
     dropped(reason, unanswered) {
-      const what =
-        reason.kind === 'closed'
-          ? 'the server closed the connection'
-          : `connection lost: ${reason.detail}`
+      const what = describeLoss(reason)
       problem(unanswered > 0 ? `${what} (${unanswered} unanswered)` : what)
     },
     inputFailed(error) {
@@ -108,8 +122,8 @@ export function jsonReport(out: Writable): ScriptReport {
     retrying(error, attempt) {
       emit('retrying', { attempt, reason: describeSocketError(error) })
     },
-    connected(host, port, attempts, elapsedMs) {
-      emit('connected', { host, port, attempts, connectMs: ms(elapsedMs) })
+    connected(host, port, attempts, elapsedMs, reconnection) {
+      emit('connected', { host, port, attempts, connectMs: ms(elapsedMs), reconnection })
     },
     waitingInLine(afterMs) {
       emit('waiting-in-line', { afterMs })
@@ -142,11 +156,11 @@ export function jsonReport(out: Writable): ScriptReport {
     noReply(sent, timeoutMs) {
       emit('no-reply', { n: sent.n, timeoutMs })
     },
+    reconnecting(reason, unanswered, reconnection, most) {
+      emit('reconnecting', { reason: lossInJson(reason), unanswered, reconnection, of: most })
+    },
     dropped(reason, unanswered) {
-      emit('dropped', {
-        reason: reason.kind === 'closed' ? 'closed by the server' : reason.detail,
-        unanswered,
-      })
+      emit('dropped', { reason: lossInJson(reason), unanswered })
     },
     inputFailed(error) {
       emit('input-failed', { reason: error.message })
@@ -163,5 +177,27 @@ export function jsonReport(out: Writable): ScriptReport {
     summary(summary) {
       emit('summary', { ...summary })
     },
+  }
+}
+
+function describeLoss(reason: LossReason): string {
+  switch (reason.kind) {
+    case 'closed':
+      return 'the server closed the connection'
+    case 'lost':
+      return `connection lost: ${reason.detail}`
+    case 'shutting-down':
+      return 'the server is shutting down'
+  }
+}
+
+function lossInJson(reason: LossReason): string {
+  switch (reason.kind) {
+    case 'closed':
+      return 'closed by the server'
+    case 'lost':
+      return reason.detail
+    case 'shutting-down':
+      return 'server shutting down'
   }
 }

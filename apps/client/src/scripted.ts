@@ -3,12 +3,16 @@
  * while the server starts), send the messages, by default each after the previous reply, check
  * every reply byte for byte, end with `sair`, print a summary. Exit 0 only if every message got
  * its exact reply.
+ *
+ * A server that shuts down or drops us does not fail the run (DESIGN.md, "Replicas"): the link
+ * connects again, and the messages whose reply never came are sent once more on the new
+ * connection, in order. Replies are matched in order within each connection, so a duplicated,
+ * reordered or foreign reply is still a wrong one.
  */
-import { isQuitWord } from '@echolab/protocol'
-import { reach, UnreachableError } from './connect.ts'
-import { LineConnection } from './line-connection.ts'
+import { EchoError, isQuitWord } from '@echolab/protocol'
 import { ReplyTracker } from './reply-tracker.ts'
 import type { ScriptReport } from './scripted-report.ts'
+import { ServerLink } from './server-link.ts'
 import { CLIENT_DEFAULTS, type ScriptConfig } from './settings.ts'
 import { RoundTrips, summarise } from './summary.ts'
 
@@ -18,34 +22,57 @@ export const EXIT_FAILURE = 1
 type Messages = AsyncIterable<Buffer> | Iterable<Buffer>
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const
+/** The line a server sends before it goes away: a reason to reconnect, not to fail. */
+const SHUTTING_DOWN_LINE = EchoError.shuttingDown().wireLine.subarray(0, -1)
 
 export async function runScripted(
   config: ScriptConfig,
   messages: Messages,
   report: ScriptReport,
 ): Promise<number> {
-  const connected = await reach(config, report.retrying)
-  if (connected instanceof UnreachableError) {
-    report.unreachable(connected)
-    return EXIT_FAILURE
+  // Ctrl-C or `docker stop`, from the first connection attempt on: stop sending (or retrying),
+  // but still leave with sair and print the summary.
+  const interrupted = new AbortController()
+  const interrupt = (signal: NodeJS.Signals): void => {
+    report.interrupted(signal)
+    interrupted.abort()
   }
-  report.connected(config.host, config.port, connected.attempts, connected.elapsedMs)
+  for (const signal of STOP_SIGNALS) process.once(signal, interrupt)
+  try {
+    return await talk(config, messages, report, interrupted.signal)
+  } finally {
+    for (const signal of STOP_SIGNALS) process.off(signal, interrupt)
+  }
+}
 
+async function talk(
+  config: ScriptConfig,
+  messages: Messages,
+  report: ScriptReport,
+  interrupted: AbortSignal,
+): Promise<number> {
   const tracker = new ReplyTracker()
   const roundTrips = new RoundTrips()
-  const stop = new AbortController()
+  // Aborted when the run cannot go on (an Error: line, a lost connection with no reconnection left).
+  const ended = new AbortController()
+  const stop = AbortSignal.any([interrupted, ended.signal])
   let wrongReplies = 0
   let firstReplyMs: number | null = null
   let failed = false
-  let serverEndedSession = false
-  let leaving = false
+  let resent = 0
   // A blocking server accepts us at once but answers only in our turn (DESIGN.md, experiment 2):
   // a slow first reply means we are waiting in line; once it comes, say how long the turn took.
   let waitingInLine = false
   let lineTimer: NodeJS.Timeout | undefined
 
-  const connection = new LineConnection(connected.socket, {
-    onLine(line) {
+  const link: ServerLink = new ServerLink(
+    config,
+    report,
+    (line) => {
+      if (line.equals(SHUTTING_DOWN_LINE)) {
+        link.serverShuttingDown()
+        return
+      }
       const outcome = tracker.receive(line)
       const first = 'sent' in outcome && outcome.sent.n === 1
       if (first) clearTimeout(lineTimer)
@@ -58,45 +85,52 @@ export async function runScripted(
       }
       if (outcome.kind === 'echo') return
       failed = true
-      if (outcome.kind === 'server-error') {
-        serverEndedSession = true
-        stop.abort()
-      }
+      if (outcome.kind === 'server-error') ended.abort()
     },
-    onClose(reason) {
-      if (leaving) return
-      if (!serverEndedSession) report.dropped(reason, tracker.pending.length)
-      failed = true
-      stop.abort()
-    },
-  })
+    stop,
+  )
+  if (!(await link.open())) return EXIT_FAILURE
+
+  /** After a lost connection: the next one, and what was unanswered sent on it. */
+  const reconnect = async (): Promise<boolean> => {
+    if (!(await link.reconnect(tracker.pending.length))) {
+      ended.abort()
+      return false
+    }
+    for (const sent of tracker.resendAll()) {
+      resent++
+      await link.send(sent.message)
+    }
+    return true
+  }
 
   // Once a reply has timed out the server is not answering: wait no more, just leave.
   let gaveUpWaiting = false
   const waitForReplies = async (): Promise<boolean> => {
-    const outcome = await repliesOrTimeout(tracker, config.replyTimeoutMs, stop.signal)
-    if (outcome === 'timeout') {
-      report.noReply(tracker.pending[0]!, config.replyTimeoutMs)
-      failed = true
-      gaveUpWaiting = true
+    for (;;) {
+      // Nothing owed: a connection lost meanwhile is reopened only if there is more to send.
+      if (tracker.pending.length === 0) return !stop.aborted
+      const signal = AbortSignal.any([stop, link.lost])
+      const outcome = await repliesOrTimeout(tracker, config.replyTimeoutMs, signal)
+      if (outcome === 'answered') return true
+      if (outcome === 'timeout') {
+        report.noReply(tracker.pending[0]!, config.replyTimeoutMs)
+        failed = true
+        gaveUpWaiting = true
+        return false
+      }
+      if (stop.aborted || !(await reconnect())) return false
     }
-    return outcome === 'answered'
   }
-
-  // Ctrl-C or `docker stop`: stop sending, but still leave with sair and print the summary.
-  const interrupt = (signal: NodeJS.Signals): void => {
-    report.interrupted(signal)
-    failed = true
-    stop.abort()
-  }
-  for (const signal of STOP_SIGNALS) process.once(signal, interrupt)
 
   const iterator = toAsyncIterator(messages)
   try {
     for (;;) {
-      const next = await untilStopped(iterator.next(), stop.signal)
+      const next = await untilStopped(iterator.next(), stop)
       if (next === STOPPED || next.done || isQuitWord(next.value)) break
-      if (tracker.sentCount > 0 && !(await pause(config.intervalMs, stop.signal))) break
+      if (tracker.sentCount > 0 && !(await pause(config.intervalMs, stop))) break
+      // Lost while we paused or read the next message: connect again before sending more.
+      if (link.isLost && !(await reconnect())) break
       tracker.sent(next.value)
       if (tracker.sentCount === 1) {
         lineTimer = setTimeout(() => {
@@ -104,7 +138,7 @@ export async function runScripted(
           report.waitingInLine(CLIENT_DEFAULTS.busyNoticeMs)
         }, CLIENT_DEFAULTS.busyNoticeMs).unref()
       }
-      await connection.send(next.value)
+      await link.send(next.value)
       if (!config.noWait && !(await waitForReplies())) break
     }
     if (!gaveUpWaiting) await waitForReplies()
@@ -113,16 +147,12 @@ export async function runScripted(
     failed = true
   }
 
-  if (connection.isOpen) {
-    leaving = true
-    // A server that stopped answering will not close in time either: say sair and go.
-    if (gaveUpWaiting) await connection.quit(0)
-    else report.left(await connection.quit(CLIENT_DEFAULTS.quitCloseWaitMs))
-  }
+  // A server that stopped answering will not close in time either: say sair and go.
+  const closedByServer = await link.leave(gaveUpWaiting ? 0 : CLIENT_DEFAULTS.quitCloseWaitMs)
+  if (closedByServer !== undefined && !gaveUpWaiting) report.left(closedByServer)
   clearTimeout(lineTimer)
-  for (const signal of STOP_SIGNALS) process.off(signal, interrupt)
   const missingReplies = tracker.pending.length
-  const ok = !failed && missingReplies === 0
+  const ok = !failed && !stop.aborted && missingReplies === 0
   report.summary(
     summarise({
       messages: tracker.sentCount,
@@ -130,6 +160,8 @@ export async function runScripted(
       wrongReplies,
       missingReplies,
       firstReplyMs,
+      reconnections: link.reconnections,
+      resent,
       ok,
     }),
   )

@@ -19,6 +19,12 @@ export const CLIENT_DEFAULTS = Object.freeze({
   connectTimeoutMs: 30_000,
   /** A blocking server serves the clients before us first: give them time to finish. */
   replyTimeoutMs: 120_000,
+  /**
+   * Connections a scripted run may open again after losing one: a rolling update of three
+   * replicas moves a client at most three times, with room to spare; a server that keeps
+   * dropping us still fails the run soon.
+   */
+  reconnects: 5,
   /** Send each message as soon as the previous reply is in. */
   intervalMs: 0,
   /** One message when --text is given without --count. */
@@ -171,6 +177,14 @@ export const SCRIPT_SETTINGS = {
     default: false,
     parse: yesNo,
     kind: 'switch',
+  },
+  reconnects: {
+    flag: 'reconnects',
+    env: 'CLIENT_RECONNECTS',
+    description:
+      'scripted mode: connect again this many times when the server drops us or shuts down; 0 = never',
+    default: CLIENT_DEFAULTS.reconnects,
+    parse: integer(0, 1_000),
   },
   replyTimeoutMs: {
     flag: 'reply-timeout-ms',

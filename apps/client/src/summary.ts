@@ -32,6 +32,10 @@ export interface Summary {
   roundTripMs: { min: number; avg: number; max: number } | null
   /** From sending the first message to its reply: how long the server kept us waiting. */
   firstReplyMs: number | null
+  /** Connections opened again after one was lost (DESIGN.md, "Replicas"). */
+  reconnections: number
+  /** Messages sent once more on a new connection because their reply never came. */
+  resent: number
   ok: boolean
 }
 
@@ -42,6 +46,8 @@ export interface Tally {
   wrongReplies: number
   missingReplies: number
   firstReplyMs: number | null
+  reconnections: number
+  resent: number
   ok: boolean
 }
 
@@ -62,6 +68,8 @@ export function summarise(tally: Tally): Summary {
             max: rounded(roundTrips.maxMs),
           },
     firstReplyMs: firstReplyMs === null ? null : rounded(firstReplyMs),
+    reconnections: tally.reconnections,
+    resent: tally.resent,
     ok,
   }
 }
@@ -83,6 +91,10 @@ export function formatSummary(summary: Summary): string {
   }
   if (summary.firstReplyMs !== null) {
     parts.push(`first reply after ${formatDuration(summary.firstReplyMs)}`)
+  }
+  if (summary.reconnections > 0) {
+    const times = summary.reconnections === 1 ? 'once' : `${summary.reconnections} times`
+    parts.push(`reconnected ${times}, ${summary.resent} sent again`)
   }
   return `summary: ${parts.join('; ')}`
 }

@@ -36,7 +36,7 @@ ${describeClientSettings(BENCH_SETTINGS)}
   -V, --version   the version
 
 Exit status: 0 every message got its exact reply (\`Echo: \` + the message); 1 a wrong or
-missing reply, an \`Error:\` line from the server, a dropped connection or an unreachable
-server; 2 bad usage. NO_COLOR turns colours off.
+missing reply, an \`Error:\` line from the server, a dropped connection with no reconnection
+left or an unreachable server; 2 bad usage. NO_COLOR turns colours off.
 `
 }

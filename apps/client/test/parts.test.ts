@@ -138,6 +138,8 @@ describe('summary', () => {
       wrongReplies: 0,
       missingReplies: 1,
       firstReplyMs: 2,
+      reconnections: 0,
+      resent: 0,
       ok: false,
     })
     expect(summary).toEqual({
@@ -147,10 +149,30 @@ describe('summary', () => {
       missingReplies: 1,
       roundTripMs: { min: 0.5, avg: 1.333, max: 2 },
       firstReplyMs: 2,
+      reconnections: 0,
+      resent: 0,
       ok: false,
     })
     expect(formatSummary(summary)).toBe(
       'summary: 4 messages, 3 replies, 1 missing; round trip min 0.50 ms, avg 1.33 ms, max 2.00 ms; first reply after 2.00 ms',
+    )
+  })
+
+  it('counts the reconnections and the messages sent again, when there were any', () => {
+    const roundTrips = new RoundTrips()
+    roundTrips.add(1)
+    const summary = summarise({
+      messages: 1,
+      roundTrips,
+      wrongReplies: 0,
+      missingReplies: 0,
+      firstReplyMs: 1,
+      reconnections: 2,
+      resent: 1,
+      ok: true,
+    })
+    expect(formatSummary(summary)).toBe(
+      'summary: 1 message, 1 reply; round trip min 1.00 ms, avg 1.00 ms, max 1.00 ms; first reply after 1.00 ms; reconnected 2 times, 1 sent again',
     )
   })
 })

@@ -271,9 +271,16 @@ describe('what makes a scripted run fail (exit 1)', () => {
     expect(run.stdout).toContain('summary: 2 messages, 1 reply, 1 wrong')
   })
 
-  it('a server that closes before replying', async () => {
+  it('a server that closes before replying, with no reconnection allowed', async () => {
     const server = await started(startFakeServer((socket) => onLines(socket, () => socket.end())))
-    const run = await runClient(['--port', String(server.port), '--message', 'anyone there?'])
+    const run = await runClient([
+      '--port',
+      String(server.port),
+      '--message',
+      'anyone there?',
+      '--reconnects',
+      '0',
+    ])
     expect(run.code).toBe(1)
     expect(run.stderr).toContain('the server closed the connection (1 unanswered)')
     expect(run.stdout).toContain('summary: 1 message, 0 replies, 1 missing')
@@ -283,7 +290,14 @@ describe('what makes a scripted run fail (exit 1)', () => {
     const server = await started(
       startFakeServer((socket) => onLines(socket, () => socket.resetAndDestroy())),
     )
-    const run = await runClient(['--port', String(server.port), '--message', 'x'])
+    const run = await runClient([
+      '--port',
+      String(server.port),
+      '--message',
+      'x',
+      '--reconnects',
+      '0',
+    ])
     expect(run.code).toBe(1)
     expect(run.stderr).toMatch(
       /error: (connection lost: connection reset by the server|the server closed the connection)/,
