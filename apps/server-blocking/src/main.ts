@@ -14,16 +14,17 @@ import { describeSettings, loadConfig, runMain } from '@echolab/cli'
 import {
   connections,
   createLogger,
+  LiveSessions,
   listen,
   messageLogBudget,
   resolveLogFormat,
   ServerMetrics,
+  Shutdown,
   serveConnection,
   serveMetrics,
   stdoutSink,
 } from '@echolab/server-core'
 import { SETTINGS } from './settings.ts'
-import { Shutdown } from './shutdown.ts'
 import { WaitingRoom } from './waiting-room.ts'
 
 const SERVICE = 'server-blocking'
@@ -41,33 +42,53 @@ runMain(SERVICE, async () => {
 
   const server = createServer({ allowHalfOpen: true, noDelay: true })
   const waitingRoom = new WaitingRoom({ maxWaiting: config.maxWaiting, log, counters })
-  const shutdown = new Shutdown({ server, waitingRoom, graceMs: config.shutdownGraceMs, log, sink })
+  const sessions = new LiveSessions()
+  const stopAccepting = new AbortController()
+  let waitersTold = Promise.resolve()
+  const shutdown = new Shutdown({
+    service: SERVICE,
+    log,
+    sink,
+    graceMs: config.shutdownGraceMs,
+    state: () => ({ waiting: waitingRoom.waiting }),
+    stopAccepting: () => {
+      stopAccepting.abort()
+      server.close()
+      waitersTold = waitingRoom.close()
+    },
+    drain: async (graceMs) => {
+      await sessions.drain(graceMs)
+      await waitersTold // they read their line (or were cut off) before the process exits
+    },
+    endNow: () => sessions.end(),
+  })
 
   await serveMetrics({
     server: SERVICE,
     snapshot: () => metrics.snapshot(),
-    healthy: () => server.listening && shutdown.accepting,
+    healthy: () => shutdown.accepting,
     host: config.host,
     port: config.metricsPort,
     log,
   })
   const { address, port } = await listen(server, config)
   log.info({ address, port, maxWaiting: config.maxWaiting }, 'listening')
+  shutdown.serving()
   const budget = messageLogBudget(log, config.messageLogsPerSecond)
 
   async function serve(socket: Socket): Promise<void> {
-    await serveConnection(socket, {
+    const served = serveConnection(socket, {
       log: waitingRoom.logOf(socket),
       // Move on once the client has its last bytes, even if it keeps its side open (nc does).
       session: { ...config, reportOnFinish: true },
       budget,
-      signal: shutdown.sessionSignal,
+      signal: sessions.signal,
       metrics: counters,
     })
+    await sessions.track(socket, served)
   }
 
   // The lab's loop: wait for a connection, serve it to the end, take the next one.
-  const accepting = { queue: waitingRoom, signal: shutdown.acceptSignal }
+  const accepting = { queue: waitingRoom, signal: stopAccepting.signal }
   for await (const socket of connections(server, accepting)) await serve(socket)
-  await shutdown.finish()
 })

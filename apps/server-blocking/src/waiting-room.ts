@@ -73,10 +73,10 @@ export class WaitingRoom implements ConnectionQueue {
     log.info({ peer: `${socket.remoteAddress}:${socket.remotePort}` }, 'connected')
     const mustWait = this.#serving || this.#line.length > 0
     if (this.#closed) {
-      this.#refuse(socket, log, EchoError.shuttingDown())
+      void this.#refuse(socket, log, EchoError.shuttingDown())
     } else if (mustWait && this.#line.length >= this.maxWaiting) {
       this.#counters?.add('connectionsRefused')
-      this.#refuse(socket, log, EchoError.serverBusy(`${this.#line.length} clients waiting`))
+      void this.#refuse(socket, log, EchoError.serverBusy(`${this.#line.length} clients waiting`))
     } else {
       this.#line.push(this.#watch(socket, log))
       this.#counters?.add('connectionsWaiting')
@@ -94,19 +94,23 @@ export class WaitingRoom implements ConnectionQueue {
     return waiter.socket
   }
 
-  /** Tells everyone still in line `Error: server shutting down`. Idempotent. */
-  close(): void {
+  /**
+   * Tells everyone still in line `Error: server shutting down`. Resolves once their sockets have
+   * closed (within `LINGERS.toldClientMs`). Idempotent.
+   */
+  async close(): Promise<void> {
     this.#closed = true
-    for (const waiter of this.#line.splice(0)) {
+    const told = this.#line.splice(0).map((waiter) => {
       this.#counters?.add('connectionsWaiting', -1)
       waiter.stopWatching()
-      this.#refuse(waiter.socket, waiter.log, EchoError.shuttingDown())
-    }
+      return this.#refuse(waiter.socket, waiter.log, EchoError.shuttingDown())
+    })
+    await Promise.all(told)
   }
 
-  #refuse(socket: Socket, log: Logger, error: EchoError): void {
+  #refuse(socket: Socket, log: Logger, error: EchoError): Promise<void> {
     log.info({ code: error.code, reason: error.reason }, 'refused')
-    refuse(socket, error)
+    return refuse(socket, error)
   }
 
   #watch(socket: Socket, log: Logger): Waiter {

@@ -47,13 +47,21 @@ describe('shutting down', () => {
     expect(await server.stop('SIGINT')).toEqual({ code: 0, signal: null })
   })
 
-  it('exits at once on a second signal, without waiting out the grace period', async () => {
+  it('on a second signal tells the client being served at once and exits 1, not waiting out the grace', async () => {
     const server = await open.server(['--shutdown-grace-ms', '600000'])
-    await open.beingServed(server)
-    server.child.kill('SIGTERM')
+    const first = await open.beingServed(server)
+    server.child.kill('SIGINT')
     await server.waitForLog((l) => l.msg === 'shutting down', '"shutting down"')
-    const exit = await server.stop('SIGTERM')
-    expect(exit.code).toBe(1)
+    first.sendLine('still served during the grace period')
+    expect(await first.nextLine()).toBe('Echo: still served during the grace period')
+
+    expect(await server.stop('SIGTERM')).toEqual({ code: 1, signal: null })
+    expect((await first.readToEnd()).toString()).toBe('Error: server shutting down\n')
+    expect(await logOf(server, await connOf(server, first), 'session ended')).toMatchObject({
+      reason: 'shutdown',
+      messages: 2,
+    })
+    expect(server.logs.at(-1)).toMatchObject({ msg: 'stopped', exitStatus: 1 })
   })
 })
 

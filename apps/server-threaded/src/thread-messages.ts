@@ -29,6 +29,8 @@ export type ToWorker =
   | ({ type: 'listen' } & ListenTarget)
   /** Stop accepting now; give sessions `graceMs`, then tell the rest the server is shutting down. */
   | { type: 'stop'; graceMs: number }
+  /** A second signal: tell every session left that the server is shutting down, and stop now. */
+  | { type: 'stop-now' }
   /** Test fault hook: throw from the event loop, as a bug would. */
   | { type: 'crash' }
 

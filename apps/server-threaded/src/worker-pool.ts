@@ -7,6 +7,7 @@
 import { Worker } from 'node:worker_threads'
 import {
   isLogLinesMessage,
+  LINGERS,
   ListenError,
   type Logger,
   type LogSink,
@@ -25,10 +26,6 @@ import {
 } from './thread-messages.ts'
 
 const WORKER_ENTRY = new URL('./worker.ts', import.meta.url)
-
-// A stopping worker takes the grace period, then up to 2 s for told clients to hang up
-// (worker.ts); past this margin on top of the grace it is terminated.
-const STOP_MARGIN_MS = 5_000
 
 export interface WorkerPoolOptions {
   size: number
@@ -148,11 +145,6 @@ export class WorkerPool {
     return bound
   }
 
-  /** Workers serving right now. */
-  get threadIds(): number[] {
-    return this.#threads.flatMap((thread) => (thread === undefined ? [] : [thread.threadId]))
-  }
-
   /** Connections open across every thread. */
   get active(): number {
     return this.#countersFor(0).active()
@@ -179,12 +171,25 @@ export class WorkerPool {
    * server is shutting down. Resolves when every worker has exited (terminated if it overstays).
    */
   async stop(graceMs: number): Promise<void> {
+    const overstayMs = graceMs + LINGERS.toldClientMs + LINGERS.workerOverstayMs
+    await this.#stopEvery({ type: 'stop', graceMs }, overstayMs)
+  }
+
+  /**
+   * Every worker tells its sessions the server is shutting down and stops at once (a second
+   * signal). Resolves when every worker has exited (terminated after `LINGERS.stopNowMs`).
+   */
+  async stopNow(): Promise<void> {
+    await this.#stopEvery({ type: 'stop-now' }, LINGERS.stopNowMs)
+  }
+
+  async #stopEvery(message: ToWorker, withinMs: number): Promise<void> {
     this.#stopping = true
     for (const timer of this.#restartTimers) clearTimeout(timer)
     this.#restartTimers.clear()
     const live = this.#threads.filter((thread) => thread !== undefined)
-    for (const thread of live) thread.send({ type: 'stop', graceMs })
-    await Promise.all(live.map((thread) => this.#exitWithin(thread, graceMs + STOP_MARGIN_MS)))
+    for (const thread of live) thread.send(message)
+    await Promise.all(live.map((thread) => this.#exitWithin(thread, withinMs)))
   }
 
   #spawn(slot: number): PoolThread {

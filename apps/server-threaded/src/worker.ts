@@ -14,6 +14,7 @@ import {
   createLogger,
   LineForwarder,
   ListenError,
+  LiveSessions,
   listen,
   messageLogBudget,
   refuse,
@@ -23,10 +24,6 @@ import {
 import { ConnectionCounters } from './connection-counters.ts'
 import { SERVICE } from './settings.ts'
 import type { FromWorker, ListenTarget, ToWorker, WorkerData } from './thread-messages.ts'
-
-// Clients told `Error: server shutting down` get this long to read it and hang up before their
-// sockets are destroyed: the thread must end even if a client never closes its side.
-const SHUTDOWN_LINGER_MS = 2_000
 
 if (parentPort === null) throw new Error('worker.ts runs in a worker thread; start src/main.ts')
 const toMain = parentPort
@@ -54,9 +51,8 @@ const sessionOptions = {
   drainTimeoutMs: config.drainTimeoutMs,
 }
 const stopAccepting = new AbortController()
-const endSessions = new AbortController()
-const sessions = new Set<Socket>()
-let sessionsChanged: (() => void) | null = null
+const sessions = new LiveSessions()
+let stopped = false
 
 const server = createServer({ allowHalfOpen: true, noDelay: true })
 // Accept failures (EMFILE, ...) hit one connection, not the thread: log and keep accepting.
@@ -86,53 +82,35 @@ async function serve(socket: Socket): Promise<void> {
   if (active === null) {
     threadMetrics.add('connectionsRefused')
     log.info({ peer, maxClients: config.maxClients }, 'refused')
-    refuse(socket, EchoError.serverBusy(`${config.maxClients} clients connected`))
+    void refuse(socket, EchoError.serverBusy(`${config.maxClients} clients connected`))
     return
   }
   const sessionLog = log.child({ conn: counters.nextId() })
   sessionLog.info({ peer, active }, 'connected')
-  sessions.add(socket)
+  const served = serveConnection(socket, {
+    log: sessionLog,
+    session: sessionOptions,
+    budget,
+    signal: sessions.signal,
+    metrics: threadMetrics,
+  })
   try {
-    await serveConnection(socket, {
-      log: sessionLog,
-      session: sessionOptions,
-      budget,
-      signal: endSessions.signal,
-      metrics: threadMetrics,
-    })
+    await sessions.track(socket, served)
   } finally {
-    sessions.delete(socket)
     counters.release()
-    sessionsChanged?.()
   }
 }
 
-/** Resolves once no session is left or `ms` have passed. */
-async function sessionsEnded(ms: number): Promise<void> {
-  const deadline = performance.now() + ms
-  while (sessions.size > 0 && performance.now() < deadline) {
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, deadline - performance.now())
-      sessionsChanged = () => {
-        clearTimeout(timer)
-        resolve()
-      }
-    })
-    sessionsChanged = null
-  }
-}
-
-/** DESIGN.md, "Shutdown": stop accepting, let sessions finish within the grace, tell the rest. */
-async function stop(graceMs: number): Promise<void> {
-  if (stopAccepting.signal.aborted) return
+/**
+ * DESIGN.md, "Shutdown": stop accepting, then end the sessions as `ending` says (within the grace
+ * period, or now); hand over the last log lines and say "stopped". Only the first stop reports.
+ */
+async function stop(ending: () => Promise<void>): Promise<void> {
   stopAccepting.abort()
-  server.close(() => {})
-  await sessionsEnded(graceMs)
-  if (sessions.size > 0) {
-    endSessions.abort()
-    await sessionsEnded(SHUTDOWN_LINGER_MS)
-    for (const socket of sessions) socket.destroy()
-  }
+  server.close()
+  await ending()
+  if (stopped) return
+  stopped = true
   sink.flushSync()
   post({ type: 'stopped' })
   toMain.close()
@@ -144,7 +122,10 @@ toMain.on('message', (message: ToWorker) => {
       void listenAndServe(message)
       break
     case 'stop':
-      void stop(message.graceMs)
+      void stop(() => sessions.drain(message.graceMs))
+      break
+    case 'stop-now':
+      void stop(() => sessions.end())
       break
     case 'crash':
       if (testFaults) {

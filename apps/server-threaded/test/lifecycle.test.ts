@@ -13,7 +13,7 @@ import {
   withTimeout,
 } from '@echolab/testkit'
 import { describe, expect, it } from 'vitest'
-import { ENTRY, startThreadedServer } from './server.ts'
+import { connectClients, connectedLineOf, ENTRY, startThreadedServer } from './server.ts'
 
 /** Runs the server with `args` and `env` until it exits by itself. */
 async function runToExit(args: readonly string[], env: Record<string, string> = {}) {
@@ -179,6 +179,47 @@ describe('stopping', () => {
       expect(await stopped).toEqual({ code: 0, signal: null })
       const ended = server.logs.find((line) => line.msg === 'session ended')
       expect(ended).toMatchObject({ reason: 'shutdown', messages: 2 })
+      expect(server.logs.at(-1)?.msg).toBe('stopped')
+    } finally {
+      client.destroy()
+    }
+  })
+
+  it('on a second signal tells every client left at once and exits 1, not waiting out the grace', async () => {
+    const server = await startThreadedServer(['--threads', '2', '--shutdown-grace-ms', '600000'])
+    const clients = await connectClients(server.port, 2)
+    try {
+      for (const client of clients) {
+        client.sendLine('hello')
+        expect(await client.nextLine()).toBe('Echo: hello')
+      }
+      server.child.kill('SIGINT')
+      await server.waitForLog((line) => line.msg === 'shutting down', 'the shutdown to start')
+      expect(await server.stop('SIGTERM')).toEqual({ code: 1, signal: null })
+      for (const client of clients) {
+        expect((await client.readToEnd()).toString()).toBe('Error: server shutting down\n')
+      }
+      const ended = server.logs.filter((line) => line.msg === 'session ended')
+      expect(ended.map((line) => line.reason)).toEqual(['shutdown', 'shutdown'])
+      expect(server.logs.at(-1)).toMatchObject({ msg: 'stopped', exitStatus: 1 })
+    } finally {
+      for (const client of clients) client.destroy()
+    }
+  })
+
+  it('logs "session ended" for a client that never hangs up, cut off after the shutdown linger', async () => {
+    const server = await startThreadedServer(['--shutdown-grace-ms', '200'])
+    // Like nc: it keeps its side open after the server has said goodbye.
+    const client = await connectClient(server.port, { allowHalfOpen: true })
+    try {
+      client.sendLine('hello')
+      expect(await client.nextLine()).toBe('Echo: hello')
+      const { conn } = await connectedLineOf(server, client)
+      expect(await server.stop('SIGTERM')).toEqual({ code: 0, signal: null })
+      expect((await client.readToEnd()).toString()).toBe('Error: server shutting down\n')
+      expect(
+        server.logs.find((line) => line.msg === 'session ended' && line.conn === conn),
+      ).toMatchObject({ reason: 'shutdown', messages: 1 })
       expect(server.logs.at(-1)?.msg).toBe('stopped')
     } finally {
       client.destroy()

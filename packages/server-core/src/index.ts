@@ -1,7 +1,8 @@
 /**
  * @echolab/server-core: what both servers share and the client never needs (DESIGN.md,
  * "The one difference between the two servers"): the session, the accept loop, listening,
- * logs and their budget, metrics and their endpoint, and the settings every server has.
+ * logs and their budget, metrics and their endpoint, the settings every server has, and the
+ * shutdown policy.
  */
 export * from './accept/connections.ts'
 export * from './accept/listen.ts'
@@ -12,3 +13,6 @@ export * from './metrics/server-metrics.ts'
 export * from './serve-connection.ts'
 export * from './server-settings.ts'
 export * from './session.ts'
+export * from './shutdown/lingers.ts'
+export * from './shutdown/live-sessions.ts'
+export * from './shutdown/shutdown.ts'

@@ -10,6 +10,7 @@
  */
 import type { Server, Socket } from 'node:net'
 import { EchoError } from '@echolab/protocol'
+import { LINGERS } from '../shutdown/lingers.ts'
 
 /** Where accepted sockets wait for the loop; the blocking server's is bounded and visible. */
 export interface ConnectionQueue {
@@ -31,20 +32,22 @@ export class FifoQueue implements ConnectionQueue {
     return this.#sockets.shift()
   }
   close(): void {
-    for (const socket of this.#sockets.splice(0)) refuse(socket, EchoError.shuttingDown())
+    for (const socket of this.#sockets.splice(0)) void refuse(socket, EchoError.shuttingDown())
   }
 }
 
-/** Refuses politely (STYLE.md principle 13): one `Error:` line, then close. */
-export function refuse(socket: Socket, error: EchoError): void {
+/**
+ * Refuses politely (STYLE.md principle 13): one `Error:` line, then close. Resolves once the
+ * socket has closed: when the client hangs up, or `LINGERS.toldClientMs` later at the latest.
+ */
+export function refuse(socket: Socket, error: EchoError): Promise<void> {
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()))
   socket.on('error', () => socket.destroy())
   socket.end(error.wireLine)
   socket.resume()
-  setTimeout(() => socket.destroy(), REFUSE_LINGER_MS).unref()
+  setTimeout(() => socket.destroy(), LINGERS.toldClientMs).unref()
+  return closed
 }
-
-// How long a refused client gets to read its `Error:` line before the socket is destroyed.
-const REFUSE_LINGER_MS = 2_000
 
 export async function* connections(
   server: Server,
