@@ -47,6 +47,11 @@ export class ReplyBatch {
     return this.#messages.length === 0
   }
 
+  /** Size on the wire of the replies collected so far. */
+  get byteLength(): number {
+    return this.#bytes
+  }
+
   /** The replies as one buffer; the batch is empty again afterwards. */
   take(): Buffer {
     const out = Buffer.allocUnsafe(this.#bytes)

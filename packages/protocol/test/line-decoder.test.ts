@@ -101,16 +101,21 @@ describe('LineDecoder end of stream', () => {
 })
 
 describe('LineDecoder stopping early', () => {
-  it('stops the chunk when onMessage returns false and drops the rest of it', () => {
+  it('stops the chunk when onMessage returns false and keeps the rest for resume()', () => {
     const decoder = new LineDecoder(LIMIT)
     const seen: string[] = []
-    const finished = decoder.write(Buffer.from('a\nsair\nc\npartial'), (message) => {
+    const collect = (message: Buffer): boolean => {
       seen.push(message.toString())
-      return message.toString() !== 'sair'
-    })
-    expect(finished).toBe(false)
-    expect(seen).toEqual(['a', 'sair'])
+      return message.toString() !== 'b'
+    }
+    expect(decoder.write(Buffer.from('a\nb\nc\npartial'), collect)).toBe(false)
+    expect(seen).toEqual(['a', 'b'])
+    expect(decoder.stopped).toBe(true)
     expect(decoder.bufferedBytes).toBe(0)
+    expect(decoder.resume(collect)).toBe(true)
+    expect(seen).toEqual(['a', 'b', 'c'])
+    expect(decoder.stopped).toBe(false)
+    expect(decoder.bufferedBytes).toBe(7)
   })
 
   it('stops on the message that was completed from held bytes', () => {
@@ -125,9 +130,60 @@ describe('LineDecoder stopping early', () => {
     expect(seen).toEqual(['sair'])
   })
 
+  it('can stop after every message and still decode the whole chunk, in order', () => {
+    const decoder = new LineDecoder(LIMIT)
+    const seen: string[] = []
+    const one = (message: Buffer): boolean => {
+      seen.push(message.toString())
+      return false
+    }
+    let finished = decoder.write(Buffer.from('1\n2\n3\n4'), one)
+    while (!finished) finished = decoder.resume(one)
+    expect(seen).toEqual(['1', '2', '3'])
+    expect(decoder.end()).toEqual(Buffer.from('4'))
+  })
+
+  it('refuses a new chunk while a stopped one waits', () => {
+    const decoder = new LineDecoder(LIMIT)
+    decoder.write(Buffer.from('a\nb\n'), () => false)
+    expect(() => decoder.write(Buffer.from('c\n'), () => true)).toThrow(/resume/)
+  })
+
   it('returns true when every message of the chunk was taken', () => {
     const decoder = new LineDecoder(LIMIT)
     expect(decoder.write(Buffer.from('a\nb\n'), () => undefined)).toBe(true)
+    expect(decoder.resume(() => true)).toBe(true)
+  })
+})
+
+describe('LineDecoder memory for a partial message', () => {
+  it('holds a message fed byte by byte in about its own size', () => {
+    const decoder = new LineDecoder(LIMIT)
+    for (const chunk of byteByByte(Buffer.alloc(20_000, 'x'))) decoder.write(chunk, () => true)
+    expect(decoder.bufferedBytes).toBe(20_000)
+    expect(decoder.retainedBytes).toBeLessThanOrEqual(2 * 20_000)
+  })
+
+  it('never keeps more than limit + 1 bytes of room', () => {
+    const decoder = new LineDecoder(1000)
+    for (const chunk of byteByByte(Buffer.alloc(1000, 'x'))) decoder.write(chunk, () => true)
+    expect(decoder.retainedBytes).toBe(1001)
+  })
+
+  it('lets go of the buffer once the message is complete', () => {
+    const decoder = new LineDecoder(LIMIT)
+    const seen: Buffer[] = []
+    decoder.write(Buffer.from('one'), () => true)
+    decoder.write(Buffer.from(' two\nthr'), (message) => {
+      seen.push(message)
+      return true
+    })
+    decoder.write(Buffer.from('ee\n'), (message) => {
+      seen.push(message)
+      return true
+    })
+    expect(seen.map(String)).toEqual(['one two', 'three'])
+    expect(decoder.retainedBytes).toBe(0)
   })
 })
 

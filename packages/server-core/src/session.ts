@@ -4,12 +4,28 @@
  * answering), on idle timeout, on an oversize message or on shutdown, and report how it went.
  *
  * It takes any Duplex, so unit tests run it over an in-memory pair (STYLE.md principle 8).
- * Backpressure: while the reply bytes owed to the client are over `maxBufferedReplyBytes` it
- * stops reading, and resumes once they are written out; a client that stays that way for
- * `drainTimeoutMs` is dropped. Every timer is unref'd and cleared when the session closes.
+ * Backpressure: once the reply bytes owed to the client pass `maxBufferedReplyBytes` it stops,
+ * even in the middle of a read (one read of LFs would otherwise earn megabytes of replies in one
+ * turn of the event loop), and goes on once they are written out; a client that stays that way
+ * for `drainTimeoutMs` is dropped. The idle timer counts time without a complete message, so a
+ * message that trickles in a byte at a time is cut like silence. After the session ends, what
+ * the client still sends is read and dropped only within AFTER_GOODBYE's bounds. Every timer is
+ * unref'd and cleared when the session closes.
  */
 import type { Duplex } from 'node:stream'
 import { EchoError, isQuitWord, LineDecoder, ReplyBatch } from '@echolab/protocol'
+
+/**
+ * How long and how much a session that has ended keeps reading (and dropping) what the client
+ * still sends: enough that a client that is still writing when it is told goodbye gets its last
+ * replies rather than a reset, not enough to make reading garbage a cheap way to burn a core.
+ */
+export const AFTER_GOODBYE = Object.freeze({
+  /** Dropped bytes past which the connection is destroyed: a few reads' worth. */
+  maxDroppedBytes: 256 * 1024,
+  /** Time after the last reply is written out (capped by `drainTimeoutMs`). */
+  lingerMs: 2_000,
+})
 
 export interface SessionOptions {
   maxMessageBytes: number
@@ -75,6 +91,9 @@ class Session {
   #idleTimer: NodeJS.Timeout | undefined
   #drainTimer: NodeJS.Timeout | undefined
   #waitingForDrain = false
+  // Set by a complete message: the idle timer measures time without one.
+  #messageSeen = false
+  #droppedBytes = 0
 
   constructor(stream: Duplex, options: SessionOptions, resolve: (report: SessionReport) => void) {
     this.#stream = stream
@@ -100,22 +119,34 @@ class Session {
   }
 
   #onData = (chunk: Buffer): void => {
-    if (this.#reason !== null) return // closing: input is read and dropped, never answered
+    if (this.#reason !== null) {
+      this.#dropAfterGoodbye(chunk)
+      return
+    }
     this.#bytesIn += chunk.length
-    this.#idleTimer?.refresh()
+    this.#decode(() => this.#decoder.write(chunk, this.#onMessage))
+  }
+
+  /** Runs one decoding step, answers what it decoded, and ends or pauses the session as it asks. */
+  #decode(step: () => boolean): void {
+    this.#messageSeen = false
+    let finished: boolean
     try {
-      this.#decoder.write(chunk, this.#onMessage)
+      finished = step()
     } catch (error) {
       this.#endWith('message-too-long', error)
       return
     }
+    if (this.#messageSeen) this.#idleTimer?.refresh()
     this.#sendReplies()
     if (this.#quitSeen) this.#finish('quit')
-    else if (this.#stream.writableLength > this.#options.maxBufferedReplyBytes)
+    else if (!finished || this.#stream.writableLength > this.#options.maxBufferedReplyBytes)
       this.#pauseForDrain()
   }
 
+  /** Takes one message; false (stop decoding) on a quit word or once the replies owed pass the bound. */
   #onMessage = (message: Buffer): boolean => {
+    this.#messageSeen = true
     if (isQuitWord(message)) {
       this.#quitSeen = true
       return false
@@ -123,7 +154,8 @@ class Session {
     this.#messages++
     this.#options.onMessage?.(message)
     this.#replies.add(message)
-    return true
+    const owed = this.#replies.byteLength + this.#stream.writableLength
+    return owed <= this.#options.maxBufferedReplyBytes
   }
 
   #onEnd = (): void => {
@@ -140,6 +172,7 @@ class Session {
   }
 
   #pauseForDrain(): void {
+    if (this.#waitingForDrain) return
     this.#waitingForDrain = true
     this.#stream.pause()
     clearTimeout(this.#idleTimer)
@@ -156,7 +189,9 @@ class Session {
     clearTimeout(this.#drainTimer)
     // A new timer: refresh() does not revive one that was cleared while paused.
     this.#armIdleTimer()
-    this.#stream.resume()
+    // The rest of a read that stopped at the bound comes first; it may stop at the bound again.
+    if (this.#decoder.stopped) this.#decode(() => this.#decoder.resume(this.#onMessage))
+    if (!this.#waitingForDrain && this.#reason === null) this.#stream.resume()
   }
 
   #armIdleTimer(): void {
@@ -217,20 +252,32 @@ class Session {
 
   /**
    * Stops answering, flushes, half-closes and gives the client `drainTimeoutMs` to take the rest.
-   * Input is still read (and dropped) so the kernel never answers the client with a reset that
-   * could destroy replies it has not read yet.
+   * Input is still read (and dropped, within AFTER_GOODBYE's bounds) so the kernel does not
+   * answer a client that is still writing with a reset that could destroy replies it has not
+   * read yet.
    */
   #finish(reason: EndReason): void {
     if (this.#reason !== null) return
     this.#reason = reason
     this.#clearTimers()
-    this.#stream.end()
-    if (this.#options.reportOnFinish) this.#stream.once('finish', this.#report)
-    this.#drainTimer = setTimeout(
-      () => this.#stream.destroy(),
-      this.#options.drainTimeoutMs,
-    ).unref()
-    this.#stream.resume()
+    const stream = this.#stream
+    stream.end()
+    if (this.#options.reportOnFinish) stream.once('finish', this.#report)
+    const destroy = (): void => {
+      stream.destroy()
+    }
+    this.#drainTimer = setTimeout(destroy, this.#options.drainTimeoutMs).unref()
+    const lingerMs = Math.min(AFTER_GOODBYE.lingerMs, this.#options.drainTimeoutMs)
+    stream.once('finish', () => {
+      clearTimeout(this.#drainTimer)
+      this.#drainTimer = setTimeout(destroy, lingerMs).unref()
+    })
+    stream.resume()
+  }
+
+  #dropAfterGoodbye(chunk: Buffer): void {
+    this.#droppedBytes += chunk.length
+    if (this.#droppedBytes > AFTER_GOODBYE.maxDroppedBytes) this.#stream.destroy()
   }
 
   #sendReplies(): void {
