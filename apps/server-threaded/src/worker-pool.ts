@@ -5,6 +5,7 @@
  * gives up (`failure` resolves) when workers keep crashing.
  */
 import { Worker } from 'node:worker_threads'
+import { workerEntry } from '@echolab/cli'
 import {
   isLogLinesMessage,
   LINGERS,
@@ -25,7 +26,7 @@ import {
   type WorkerData,
 } from './thread-messages.ts'
 
-const WORKER_ENTRY = new URL('./worker.ts', import.meta.url)
+const WORKER_ENTRY = workerEntry(import.meta.url, { source: './worker.ts', bundle: './worker.mjs' })
 
 export interface WorkerPoolOptions {
   size: number

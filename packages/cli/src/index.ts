@@ -5,3 +5,4 @@
 export * from './program-error.ts'
 export * from './run-main.ts'
 export * from './settings.ts'
+export * from './worker-entry.ts'

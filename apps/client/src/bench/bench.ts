@@ -6,6 +6,7 @@
  *   echolab-client bench -c 16 -s 64 -p 16 -d 10 [--threads 2] [--json] [--host H --port P]
  */
 import { Worker } from 'node:worker_threads'
+import { workerEntry } from '@echolab/cli'
 import { decodeFromCompressedBase64 } from 'hdr-histogram-js'
 import type { BenchConfig } from '../settings.ts'
 import { emptyCounts, type LoadCounts, type LoadPlan, latencyHistogram } from './load.ts'
@@ -13,6 +14,10 @@ import { type BenchResult, benchResult, formatBenchResult, formatProgress } from
 import type { WorkerReport } from './worker-report.ts'
 
 const PROGRESS_EVERY_MS = 500
+const WORKER_ENTRY = workerEntry(import.meta.url, {
+  source: './worker.ts',
+  bundle: './bench-worker.mjs',
+})
 
 export async function runBench(
   config: BenchConfig,
@@ -75,7 +80,7 @@ type Outcome = Extract<WorkerReport, { type: 'done' | 'failed' }>
 
 function runWorker(plan: LoadPlan, onProgress: (counts: LoadCounts) => void): Promise<Outcome> {
   return new Promise((resolve) => {
-    const worker = new Worker(new URL('./worker.ts', import.meta.url), { workerData: plan })
+    const worker = new Worker(WORKER_ENTRY, { workerData: plan })
     let outcome: Outcome | undefined
     worker.on('message', (report: WorkerReport) => {
       if (report.type === 'progress') onProgress(report.counts)
