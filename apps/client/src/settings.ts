@@ -5,8 +5,15 @@
  * the setting, the value and what is allowed, then exit 2 (STYLE.md principle 5).
  */
 import { hostname as machineName } from 'node:os'
-import { type ParseArgsOptionsConfig, parseArgs } from 'node:util'
-import { ConfigError, hostname, integer, type Setting } from '@echolab/cli'
+import {
+  ConfigError,
+  type ConfigOf,
+  hostname,
+  integer,
+  loadConfig,
+  type Settings,
+  yesNo,
+} from '@echolab/cli'
 import { PROTOCOL_DEFAULTS } from '@echolab/protocol'
 import { checkTemplate } from './messages.ts'
 
@@ -50,47 +57,31 @@ export const MAX_BENCH_DURATION_S = 600
 /** Message bytes one bench connection may have in flight (--pipeline × --size): memory stays bounded. */
 export const MAX_BENCH_IN_FLIGHT_BYTES = 64 * 1024 * 1024
 
-/** A setting as the client reads it: a string flag, a switch, or a repeatable flag. */
-export interface ClientSetting<T> extends Setting<T> {
-  /** One-letter alias (bench flags: -c, -s, -p, -d). */
-  short?: string
-  /** 'switch': the flag takes no value; 'repeated': each use adds to a list. */
-  kind?: 'switch' | 'repeated'
-  /** How --help shows the default when it is computed or absent. */
-  shownDefault?: string
-  /** How the environment variable is read, when not like the flag (a list in one variable). */
-  parseEnv?: (raw: string) => T
-}
-
-type ClientSettings = Record<string, ClientSetting<unknown>>
-type ConfigOf<S extends ClientSettings> = { readonly [K in keyof S]: S[K]['default'] }
-
 const ONE_HOUR_MS = 3_600_000
-
-function yesNo(raw: string): boolean {
-  const value = raw.trim().toLowerCase()
-  if (['1', 'true', 'yes', 'on'].includes(value)) return true
-  if (['0', 'false', 'no', 'off'].includes(value)) return false
-  throw 'one of 1, true, yes, on, 0, false, no, off'
-}
 
 /** A line to send: anything but LF, which would make it two messages. */
 function messageLines(raw: string): readonly Buffer[] {
-  if (raw.includes('\n')) throw 'a single line (no line feed)'
+  if (raw.includes('\n')) throw new Error('a single line (no line feed)')
   return [Buffer.from(raw)]
 }
 
 /** CLIENT_MESSAGES: one message per line; blank lines (a YAML block's last LF) are skipped. */
 function messageList(raw: string): readonly Buffer[] {
-  return raw
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => Buffer.from(line.replace(/\r$/, '')))
+  const lines = raw.split('\n').filter((line) => line.trim() !== '')
+  if (lines.length === 0) throw new Error('one message or more, one per line')
+  return lines.map((line) => Buffer.from(line.replace(/\r$/, '')))
+}
+
+/** {name} in templates and the summary: something to tell clients apart by. */
+function clientName(raw: string): string {
+  const name = raw.trim()
+  if (name === '') throw new Error('a name (not blank)')
+  return name
 }
 
 function template(raw: string): string {
   const problem = checkTemplate(raw)
-  if (problem) throw problem
+  if (problem) throw new Error(problem)
   return raw
 }
 
@@ -125,7 +116,7 @@ export const CONNECTION_SETTINGS = {
     parse: yesNo,
     kind: 'switch',
   },
-} satisfies ClientSettings
+} satisfies Settings
 
 /** What scripted (and interactive) mode sends and how long it waits. */
 export const SCRIPT_SETTINGS = {
@@ -167,7 +158,7 @@ export const SCRIPT_SETTINGS = {
     env: 'CLIENT_NAME',
     description: 'this client in {name} (containers: the container id)',
     default: machineName(),
-    parse: (raw: string) => raw.trim(),
+    parse: clientName,
     shownDefault: 'the host name',
   },
   noWait: {
@@ -193,7 +184,7 @@ export const SCRIPT_SETTINGS = {
     default: CLIENT_DEFAULTS.replyTimeoutMs,
     parse: integer(0, ONE_HOUR_MS),
   },
-} satisfies ClientSettings
+} satisfies Settings
 
 /** The load generator's shape of traffic. */
 export const BENCH_SETTINGS = {
@@ -237,7 +228,7 @@ export const BENCH_SETTINGS = {
     default: CLIENT_DEFAULTS.benchThreads,
     parse: integer(1, 64),
   },
-} satisfies ClientSettings
+} satisfies Settings
 
 export type ConnectionConfig = ConfigOf<typeof CONNECTION_SETTINGS>
 export type ScriptConfig = ConnectionConfig & ConfigOf<typeof SCRIPT_SETTINGS>
@@ -251,25 +242,21 @@ export type CommandLine =
 
 /** Reads the command line and the environment; throws ConfigError on bad usage. */
 export function readCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): CommandLine {
+  // `bench` (first) or `--bench` (anywhere) picks the load generator and its settings.
   const bench = argv[0] === 'bench' || argv.includes('--bench')
-  const settings: ClientSettings = bench
-    ? { ...CONNECTION_SETTINGS, ...BENCH_SETTINGS }
-    : { ...CONNECTION_SETTINGS, ...SCRIPT_SETTINGS }
-  const { values, positionals } = parseFlags(
-    settings,
-    bench ? argv.slice(argv[0] === 'bench' ? 1 : 0) : argv,
-  )
-  if (values.help === true) return { mode: 'help' }
-  if (values.version === true) return { mode: 'version' }
-  if (positionals.length > 0) {
-    throw new ConfigError(`unexpected argument '${positionals[0]}' (see --help)`)
+  const asks = { help: 'h', version: 'V' }
+  if (bench) {
+    const args = argv.filter((arg, i) => arg !== '--bench' && !(i === 0 && arg === 'bench'))
+    const loaded = loadConfig(
+      { ...CONNECTION_SETTINGS, ...BENCH_SETTINGS },
+      { argv: args, env, asks },
+    )
+    if (loaded.asked !== undefined) return { mode: loaded.asked as 'help' | 'version' }
+    return { mode: 'bench', config: checkedBench(loaded.config) }
   }
-  const config: Record<string, unknown> = {}
-  for (const [key, setting] of Object.entries(settings)) {
-    config[key] = readSetting(setting, values[setting.flag], env)
-  }
-  if (bench) return { mode: 'bench', config: checkedBench(Object.freeze(config) as BenchConfig) }
-  const talk = Object.freeze(config) as ScriptConfig
+  const loaded = loadConfig({ ...CONNECTION_SETTINGS, ...SCRIPT_SETTINGS }, { argv, env, asks })
+  if (loaded.asked !== undefined) return { mode: loaded.asked as 'help' | 'version' }
+  const talk = loaded.config
   if (talk.messages.length > 0 && (talk.count !== undefined || talk.text !== undefined)) {
     throw new ConfigError('--message (CLIENT_MESSAGES) cannot be combined with --count/--text')
   }
@@ -284,63 +271,4 @@ function checkedBench(config: BenchConfig): BenchConfig {
     )
   }
   return config
-}
-
-type FlagValue = string | boolean | (string | boolean)[] | undefined
-
-function parseFlags(
-  settings: ClientSettings,
-  argv: readonly string[],
-): { values: Record<string, FlagValue>; positionals: string[] } {
-  const options: ParseArgsOptionsConfig = {
-    help: { type: 'boolean', short: 'h' },
-    version: { type: 'boolean', short: 'V' },
-    bench: { type: 'boolean' },
-  }
-  for (const setting of Object.values(settings)) {
-    options[setting.flag] = {
-      type: setting.kind === 'switch' ? 'boolean' : 'string',
-      ...(setting.kind === 'repeated' ? { multiple: true } : {}),
-      ...(setting.short ? { short: setting.short } : {}),
-    }
-  }
-  try {
-    return parseArgs({ args: [...argv], options, strict: true, allowPositionals: true })
-  } catch (error) {
-    throw new ConfigError(`${(error as Error).message.split('\n')[0]} (see --help)`)
-  }
-}
-
-function readSetting(setting: ClientSetting<unknown>, fromFlag: FlagValue, env: NodeJS.ProcessEnv) {
-  if (setting.kind === 'switch' && fromFlag === true) return true
-  if (setting.kind === 'repeated' && Array.isArray(fromFlag)) {
-    return fromFlag.flatMap(
-      (raw) => parseOrExplain(`--${setting.flag}`, String(raw), setting.parse) as Buffer[],
-    )
-  }
-  if (typeof fromFlag === 'string') {
-    return parseOrExplain(`--${setting.flag}`, fromFlag, setting.parse)
-  }
-  const raw = env[setting.env]
-  if (raw === undefined || raw === '') return setting.default
-  return parseOrExplain(setting.env, raw, setting.parseEnv ?? setting.parse)
-}
-
-function parseOrExplain(source: string, raw: string, parse: (raw: string) => unknown): unknown {
-  try {
-    return parse(raw)
-  } catch (allowed) {
-    throw new ConfigError(`${source} must be ${String(allowed)}, got '${raw}'`)
-  }
-}
-
-/** The settings for --help: flag and environment variable, then what it is and its default. */
-export function describeClientSettings(settings: ClientSettings): string {
-  return Object.values(settings)
-    .map((s) => {
-      const flag = `${s.short ? `-${s.short}, ` : '    '}--${s.flag}${s.kind === 'switch' ? '' : ' V'}`
-      const shown = s.shownDefault ?? (s.kind === 'switch' ? 'off' : String(s.default))
-      return `  ${flag.padEnd(28)} ${s.env}\n        ${s.description} (default: ${shown})`
-    })
-    .join('\n')
 }

@@ -1,10 +1,6 @@
 /** The --help text: how to run the client, every setting with its flag, variable and default. */
-import {
-  BENCH_SETTINGS,
-  CONNECTION_SETTINGS,
-  describeClientSettings,
-  SCRIPT_SETTINGS,
-} from './settings.ts'
+import { describeSettings } from '@echolab/cli'
+import { BENCH_SETTINGS, CONNECTION_SETTINGS, SCRIPT_SETTINGS } from './settings.ts'
 
 export function usage(): string {
   return `echolab-client: talks to an echolab echo server, by hand, from a script, or under load.
@@ -24,13 +20,13 @@ quit word, ends with sair and prints a summary. Flags win over environment varia
 Settings, each a flag and an environment variable:
 
 Connection (every mode):
-${describeClientSettings(CONNECTION_SETTINGS)}
+${describeSettings(CONNECTION_SETTINGS)}
 
 Interactive and scripted:
-${describeClientSettings(SCRIPT_SETTINGS)}
+${describeSettings(SCRIPT_SETTINGS)}
 
 Bench (echolab-client bench ... or --bench):
-${describeClientSettings(BENCH_SETTINGS)}
+${describeSettings(BENCH_SETTINGS)}
 
   -h, --help      this text
   -V, --version   the version

@@ -39,6 +39,17 @@ describe('bad usage exits 2 with one line that names the problem', () => {
       {},
       'echolab-client: --message (CLIENT_MESSAGES) cannot be combined',
     ],
+    [
+      [],
+      { SERVER_PORT: '' },
+      'echolab-client: SERVER_PORT must be an integer 1-65535, got an empty value (leave it out for the default, 5000)',
+    ],
+    [
+      ['--host='],
+      {},
+      'echolab-client: --host must be a hostname or an IP address, got an empty value',
+    ],
+    [[], { CLIENT_NAME: ' ' }, "echolab-client: CLIENT_NAME must be a name (not blank), got ' '"],
     [['--bogus'], {}, "echolab-client: Unknown option '--bogus'"],
     [['extra'], {}, "echolab-client: unexpected argument 'extra'"],
     [['bench', '-d', '0'], {}, "echolab-client: --duration must be an integer 1-600, got '0'"],

@@ -12,6 +12,7 @@
 import { createServer, type Socket } from 'node:net'
 import { describeSettings, loadConfig, runMain } from '@echolab/cli'
 import {
+  checkServerConfig,
   connections,
   createLogger,
   LiveSessions,
@@ -22,6 +23,7 @@ import {
   Shutdown,
   serveConnection,
   serveMetrics,
+  sessionLimits,
   stdoutSink,
 } from '@echolab/server-core'
 import { SETTINGS } from './settings.ts'
@@ -30,11 +32,13 @@ import { WaitingRoom } from './waiting-room.ts'
 const SERVICE = 'server-blocking'
 
 runMain(SERVICE, async () => {
-  const { config, flags } = loadConfig(SETTINGS, { extraFlags: ['help'] })
-  if (flags.help) {
+  const loaded = loadConfig(SETTINGS, { asks: { help: 'h' } })
+  if (loaded.asked !== undefined) {
     process.stdout.write(`Usage: ${SERVICE} [options]\n\n${describeSettings(SETTINGS)}\n`)
     return
   }
+  const { config } = loaded
+  checkServerConfig(config)
   const sink = stdoutSink(resolveLogFormat(config.logFormat))
   const log = createLogger({ service: SERVICE, level: config.logLevel, sink })
   const metrics = new ServerMetrics()
@@ -67,7 +71,7 @@ runMain(SERVICE, async () => {
     server: SERVICE,
     snapshot: () => metrics.snapshot(),
     healthy: () => shutdown.accepting,
-    host: config.host,
+    host: config.metricsHost,
     port: config.metricsPort,
     log,
   })
@@ -80,7 +84,7 @@ runMain(SERVICE, async () => {
     const served = serveConnection(socket, {
       log: waitingRoom.logOf(socket),
       // Move on once the client has its last bytes, even if it keeps its side open (nc does).
-      session: { ...config, reportOnFinish: true },
+      session: { ...sessionLimits(config), reportOnFinish: true },
       budget,
       signal: sessions.signal,
       metrics: counters,

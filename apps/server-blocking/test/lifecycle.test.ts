@@ -96,8 +96,8 @@ describe('starting', () => {
     const server = open.process(['--help'])
     expect((await withTimeout(server.exited, 15_000, 'the help to print')).code).toBe(0)
     const help = server.otherOutput.join('\n')
-    expect(help).toMatch(/--max-waiting\s+MAX_WAITING/)
-    expect(help).toMatch(/--port\s+PORT/)
+    expect(help).toMatch(/--max-waiting V\s+MAX_WAITING/)
+    expect(help).toMatch(/--port V\s+PORT/)
   })
 
   it('logs readable lines, not JSON, with LOG_FORMAT=pretty', async () => {

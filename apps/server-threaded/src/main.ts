@@ -14,6 +14,7 @@
  */
 import { describeSettings, loadConfig, runMain } from '@echolab/cli'
 import {
+  checkServerConfig,
   createLogger,
   resolveLogFormat,
   Shutdown,
@@ -27,13 +28,15 @@ import { WorkerPool } from './worker-pool.ts'
 runMain(SERVICE, main)
 
 async function main(): Promise<void> {
-  const { config, flags } = loadConfig(THREADED_SETTINGS, { extraFlags: ['help'] })
-  if (flags.help) {
+  const loaded = loadConfig(THREADED_SETTINGS, { asks: { help: 'h' } })
+  if (loaded.asked !== undefined) {
     process.stdout.write(
       `${SERVICE}: concurrent echo server\n\n${describeSettings(THREADED_SETTINGS)}\n`,
     )
     return
   }
+  const { config } = loaded
+  checkServerConfig(config)
   const sink = stdoutSink(resolveLogFormat(config.logFormat))
   const log = createLogger({ service: SERVICE, level: config.logLevel, sink })
   // Several listeners on one port need SO_REUSEPORT with the kernel balancing between them;
@@ -72,7 +75,7 @@ async function main(): Promise<void> {
       server: SERVICE,
       snapshot: () => pool.metrics(),
       healthy: () => shutdown.accepting,
-      host: config.host,
+      host: config.metricsHost,
       port: config.metricsPort,
       log,
     })

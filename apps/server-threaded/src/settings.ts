@@ -11,15 +11,19 @@ const DEFAULT_THREADS = availableParallelism()
 /** Concurrent clients across all threads. */
 const MAX_CLIENTS = 10_000
 
-/** The most threads a person can ask for: far past any useful core count, still a sane bound. */
-const MAX_THREADS = 256
+/**
+ * The most threads a person can ask for: twice the cores this process may use, and at least 4
+ * so the lab's two-thread experiments run anywhere. Past the cores, threads only queue for CPU,
+ * while each costs an event loop and a V8 heap (tens of MB, a fraction of a second to start).
+ */
+const MAX_THREADS = Math.max(4, 2 * DEFAULT_THREADS)
 
 export const THREADED_SETTINGS = {
   ...SERVER_SETTINGS,
   threads: {
     flag: 'threads',
     env: 'THREADS',
-    description: 'worker threads, each an event loop (not Linux: always 1)',
+    description: `worker threads, each an event loop (at most ${MAX_THREADS}: twice the cores; not Linux: always 1)`,
     default: DEFAULT_THREADS,
     parse: integer(1, MAX_THREADS),
   },

@@ -20,6 +20,7 @@ import {
   refuse,
   ServerMetrics,
   serveConnection,
+  sessionLimits,
 } from '@echolab/server-core'
 import { ConnectionCounters } from './connection-counters.ts'
 import { SERVICE } from './settings.ts'
@@ -44,12 +45,7 @@ process.on('uncaughtExceptionMonitor', () => sink.flushSync())
 const counters = new ConnectionCounters(countersMemory, slot)
 const threadMetrics = new ServerMetrics(poolSize, metrics).row(slot)
 const budget = messageLogBudget(log, config.messageLogsPerSecond)
-const sessionOptions = {
-  maxMessageBytes: config.maxMessageBytes,
-  idleTimeoutMs: config.idleTimeoutMs,
-  maxBufferedReplyBytes: config.maxBufferedReplyBytes,
-  drainTimeoutMs: config.drainTimeoutMs,
-}
+const sessionOptions = sessionLimits(config)
 const stopAccepting = new AbortController()
 const sessions = new LiveSessions()
 let stopped = false

@@ -4,6 +4,7 @@
  * then tells the rest the server is shutting down and exits 0.
  */
 import { createServer, type Socket } from 'node:net'
+import { availableParallelism } from 'node:os'
 import {
   connectClient,
   connectSocket,
@@ -14,6 +15,9 @@ import {
 } from '@echolab/testkit'
 import { describe, expect, it } from 'vitest'
 import { connectClients, connectedLineOf, ENTRY, startThreadedServer } from './server.ts'
+
+/** Twice the cores, at least 4 (README: "Settings"). */
+const MOST_THREADS = Math.max(4, 2 * availableParallelism())
 
 /** Runs the server with `args` and `env` until it exits by itself. */
 async function runToExit(args: readonly string[], env: Record<string, string> = {}) {
@@ -99,14 +103,27 @@ describe('starting', () => {
   })
 
   it.each([
-    [['--threads', '0'], {}, "server-threaded: --threads must be an integer 1-256, got '0'\n"],
-    [[], { THREADS: 'many' }, "server-threaded: THREADS must be an integer 1-256, got 'many'\n"],
+    [
+      ['--threads', '0'],
+      {},
+      `server-threaded: --threads must be an integer 1-${MOST_THREADS}, got '0'\n`,
+    ],
+    [
+      [],
+      { THREADS: 'many' },
+      `server-threaded: THREADS must be an integer 1-${MOST_THREADS}, got 'many'\n`,
+    ],
+    [
+      ['--threads', String(MOST_THREADS + 1)],
+      {},
+      `server-threaded: --threads must be an integer 1-${MOST_THREADS}, got '${MOST_THREADS + 1}'\n`,
+    ],
     [
       ['--max-clients', '0'],
       {},
       "server-threaded: --max-clients must be an integer 1-1000000, got '0'\n",
     ],
-    [['--port', '-1'], {}, "server-threaded: Option '--port' argument is ambiguous.\n"],
+    [['--port', '-1'], {}, "server-threaded: Option '--port' argument is ambiguous (see --help)\n"],
     [[], { PORT: '70000' }, "server-threaded: PORT must be an integer 0-65535, got '70000'\n"],
   ])('stops at a bad setting %j %j with one line and exit status 2', async (args, env, line) => {
     const result = await runToExit(args, env)

@@ -3,8 +3,9 @@
  * saying why that value (STYLE.md principle 4). Each server adds its own (`maxWaiting`,
  * `threads`, `maxClients`) in its app.
  */
-import { hostname, integer, oneOf, type Settings } from '@echolab/cli'
+import { ConfigError, type ConfigOf, hostname, integer, oneOf, type Settings } from '@echolab/cli'
 import { PROTOCOL_DEFAULTS } from '@echolab/protocol'
+import type { SessionOptions } from './session.ts'
 
 export const SERVER_DEFAULTS = Object.freeze({
   /** Every interface, so containers and other machines can reach the server (DESIGN.md). */
@@ -21,6 +22,11 @@ export const SERVER_DEFAULTS = Object.freeze({
   shutdownGraceMs: 5_000,
   /** Per-message log lines per second per thread: every message a person types, not every one a benchmark sends. */
   messageLogsPerSecond: 50,
+  /**
+   * /healthz and /metrics on loopback only: what a server counts is for its operator, not for
+   * whoever can reach the echo port. A scraper elsewhere needs METRICS_HOST set to reach it.
+   */
+  metricsHost: '127.0.0.1',
   logLevel: 'info' as LogLevel,
   /** Pretty on a terminal, JSON everywhere else (DESIGN.md, "Logging"). */
   logFormat: 'auto' as LogFormat,
@@ -104,6 +110,13 @@ export const SERVER_SETTINGS = {
     default: undefined as number | undefined,
     parse: integer(0, 65535),
   },
+  metricsHost: {
+    flag: 'metrics-host',
+    env: 'METRICS_HOST',
+    description: 'address the metrics port listens on (0.0.0.0 to let a scraper elsewhere in)',
+    default: SERVER_DEFAULTS.metricsHost,
+    parse: hostname,
+  },
   logFormat: {
     flag: 'log-format',
     env: 'LOG_FORMAT',
@@ -112,3 +125,29 @@ export const SERVER_SETTINGS = {
     parse: oneOf(LOG_FORMATS),
   },
 } satisfies Settings
+
+export type ServerConfig = ConfigOf<typeof SERVER_SETTINGS>
+export type SessionLimits = Pick<
+  SessionOptions,
+  'maxMessageBytes' | 'idleTimeoutMs' | 'maxBufferedReplyBytes' | 'drainTimeoutMs'
+>
+
+/** What the settings cannot say one by one: the metrics port cannot be the echo port. */
+export function checkServerConfig(config: ServerConfig): void {
+  const { port, metricsPort } = config
+  if (metricsPort !== undefined && metricsPort !== 0 && metricsPort === port) {
+    throw new ConfigError(
+      `--metrics-port (METRICS_PORT) must differ from --port (PORT), got ${port} for both: /metrics and the echo service each need their own port`,
+    )
+  }
+}
+
+/** The settings a session uses, and only those: each server passes these to serveConnection. */
+export function sessionLimits(config: ServerConfig): SessionLimits {
+  return {
+    maxMessageBytes: config.maxMessageBytes,
+    idleTimeoutMs: config.idleTimeoutMs,
+    maxBufferedReplyBytes: config.maxBufferedReplyBytes,
+    drainTimeoutMs: config.drainTimeoutMs,
+  }
+}

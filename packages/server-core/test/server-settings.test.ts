@@ -1,11 +1,21 @@
-import { ConfigError, describeSettings, loadConfig } from '@echolab/cli'
+import { ConfigError, loadConfig } from '@echolab/cli'
 import { thrown } from '@echolab/testkit'
 import { describe, expect, it } from 'vitest'
-import { SERVER_DEFAULTS, SERVER_SETTINGS } from '../src/server-settings.ts'
+import {
+  checkServerConfig,
+  SERVER_DEFAULTS,
+  SERVER_SETTINGS,
+  sessionLimits,
+} from '../src/server-settings.ts'
 
-/** Loads the server settings from exactly these flags and variables, nothing from the process. */
+/**
+ * Loads the server settings from exactly these flags and variables, nothing from the process.
+ * How flags and variables are read is @echolab/cli's (its tests); these are the servers' own.
+ */
 function load(argv: string[] = [], env: Record<string, string> = {}) {
-  return loadConfig(SERVER_SETTINGS, { argv, env, extraFlags: ['help'] })
+  const loaded = loadConfig(SERVER_SETTINGS, { argv, env })
+  if (loaded.asked !== undefined) throw new Error(`asked for --${loaded.asked}`)
+  return { config: loaded.config }
 }
 
 describe('server settings', () => {
@@ -20,6 +30,8 @@ describe('server settings', () => {
       shutdownGraceMs: SERVER_DEFAULTS.shutdownGraceMs,
       messageLogsPerSecond: SERVER_DEFAULTS.messageLogsPerSecond,
       logLevel: 'info',
+      metricsPort: undefined,
+      metricsHost: '127.0.0.1',
       logFormat: 'auto',
     })
   })
@@ -35,6 +47,8 @@ describe('server settings', () => {
       SHUTDOWN_GRACE_MS: '600000',
       MESSAGE_LOGS_PER_SECOND: '0',
       LOG_LEVEL: 'DEBUG',
+      METRICS_PORT: '9464',
+      METRICS_HOST: '0.0.0.0',
       LOG_FORMAT: 'pretty',
     })
     expect(config).toEqual({
@@ -47,35 +61,10 @@ describe('server settings', () => {
       shutdownGraceMs: 600000,
       messageLogsPerSecond: 0,
       logLevel: 'debug',
+      metricsPort: 9464,
+      metricsHost: '0.0.0.0',
       logFormat: 'pretty',
     })
-  })
-
-  it('lets a flag win over its environment variable', () => {
-    const { config } = load(['--port', '4321', '--host=::1'], { PORT: '1234', HOST: 'example' })
-    expect(config.port).toBe(4321)
-    expect(config.host).toBe('::1')
-  })
-
-  it('does not look at the variable when the flag is given', () => {
-    expect(load(['--port', '80'], { PORT: 'abc' }).config.port).toBe(80)
-  })
-
-  it('takes an empty environment variable as unset', () => {
-    expect(load([], { PORT: '', LOG_LEVEL: '' }).config).toMatchObject({
-      port: 5000,
-      logLevel: 'info',
-    })
-  })
-
-  it('returns a frozen configuration', () => {
-    expect(Object.isFrozen(load().config)).toBe(true)
-  })
-
-  it('returns the program’s own boolean flags and the positionals', () => {
-    const { flags, positionals } = load(['--help', 'extra'])
-    expect(flags).toEqual({ help: true })
-    expect(positionals).toEqual(['extra'])
   })
 
   it.each([
@@ -112,29 +101,37 @@ describe('server settings', () => {
     },
   )
 
-  it('names the flag, not the variable, when the bad value came from the flag', () => {
-    expect(thrown(ConfigError, () => load(['--port', 'abc'])).message).toBe(
-      "--port must be an integer 0-65535, got 'abc'",
-    )
-    expect(thrown(ConfigError, () => load(['--log-format=xml'])).message).toBe(
-      "--log-format must be one of auto, json, pretty, got 'xml'",
+  it('refuses an empty value instead of listening on the default', () => {
+    expect(thrown(ConfigError, () => load(['--host', '127.0.0.1', '--host='])).message).toBe(
+      '--host must be a hostname or an IP address, got an empty value (leave it out for the default, 0.0.0.0)',
     )
   })
+})
 
-  it('refuses an unknown flag in one line that names it', () => {
-    const { message } = thrown(ConfigError, () => load(['--prot', '5000']))
-    expect(message).toContain("'--prot'")
-    expect(message).not.toContain('\n')
+describe('checkServerConfig', () => {
+  it('refuses a metrics port that is the echo port, saying so', () => {
+    const { config } = load(['--port', '6000', '--metrics-port', '6000'])
+    expect(thrown(ConfigError, () => checkServerConfig(config)).message).toBe(
+      '--metrics-port (METRICS_PORT) must differ from --port (PORT), got 6000 for both: /metrics and the echo service each need their own port',
+    )
   })
 
-  it('refuses a flag whose value starts with a dash in one line that names it', () => {
-    const { message } = thrown(ConfigError, () => load(['--port', '-1']))
-    expect(message).toContain("'--port'")
-    expect(message).not.toContain('\n')
+  it('lets both be 0 (each any free port), or the metrics port be off', () => {
+    expect(() =>
+      checkServerConfig(load(['--port', '0', '--metrics-port', '0']).config),
+    ).not.toThrow()
+    expect(() => checkServerConfig(load(['--port', '6000']).config)).not.toThrow()
   })
+})
 
-  it('refuses a setting flag given without its value', () => {
-    expect(thrown(ConfigError, () => load(['--port'])).message).toContain('--port')
+describe('sessionLimits', () => {
+  it('passes a session its limits and nothing else', () => {
+    expect(sessionLimits(load().config)).toEqual({
+      maxMessageBytes: SERVER_DEFAULTS.maxMessageBytes,
+      idleTimeoutMs: SERVER_DEFAULTS.idleTimeoutMs,
+      maxBufferedReplyBytes: SERVER_DEFAULTS.maxBufferedReplyBytes,
+      drainTimeoutMs: SERVER_DEFAULTS.drainTimeoutMs,
+    })
   })
 })
 
@@ -142,13 +139,8 @@ describe('SERVER_DEFAULTS', () => {
   it('listens on every interface, port 5000, with a 64 KiB message limit (DESIGN.md)', () => {
     expect(SERVER_DEFAULTS).toMatchObject({ host: '0.0.0.0', port: 5000, maxMessageBytes: 65536 })
   })
-})
 
-describe('describeSettings', () => {
-  it('lists each setting with its flag, variable and default', () => {
-    const help = describeSettings(SERVER_SETTINGS).split('\n')
-    expect(help).toHaveLength(Object.keys(SERVER_SETTINGS).length)
-    const port = help.find((line) => line.includes('--port'))
-    expect(port).toMatch(/--port\s+PORT\s+.*\(default: 5000\)$/)
+  it('keeps /metrics on loopback while the echo port is public', () => {
+    expect(SERVER_DEFAULTS.metricsHost).toBe('127.0.0.1')
   })
 })

@@ -5,5 +5,6 @@
 export * from './conformance.ts'
 export * from './line-client.ts'
 export * from './server-process.ts'
+export * from './settings-suite.ts'
 export * from './thrown.ts'
 export * from './watchdog.ts'

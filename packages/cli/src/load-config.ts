@@ -1,0 +1,108 @@
+/**
+ * How every echolab program reads its settings: values from flags and the environment (flags
+ * win), validated once at start. A bad value is refused, never clamped or taken as the default,
+ * with one line that names the setting, the value and what is allowed (STYLE.md principle 5).
+ */
+import { type ParseArgsOptionsConfig, parseArgs } from 'node:util'
+import { quoted } from './one-line.ts'
+import { ConfigError, type ConfigOf, type Setting, type Settings, shownDefault } from './setting.ts'
+
+export interface LoadOptions {
+  argv?: readonly string[]
+  env?: Readonly<Record<string, string | undefined>>
+  /**
+   * Flags that ask the program about itself instead of running it, each with its one-letter
+   * alias or '' (`{ help: 'h', version: 'V' }`). When one is given the settings are not read:
+   * `--help` answers even when a variable holds a bad value.
+   */
+  asks?: Readonly<Record<string, string>>
+}
+
+/** Either the flag of `asks` that was given, or the configuration. */
+export type Loaded<S extends Settings> =
+  | { readonly asked: string }
+  | { readonly asked?: undefined; readonly config: ConfigOf<S> }
+
+type FlagValue = string | boolean | (string | boolean)[] | undefined
+
+/**
+ * Reads every setting in `settings` from `argv` and `env`. Throws ConfigError on an unknown
+ * flag, an argument that is not a flag, an empty value or a value its parser refuses.
+ */
+export function loadConfig<S extends Settings>(
+  settings: S,
+  { argv = process.argv.slice(2), env = process.env, asks = {} }: LoadOptions = {},
+): Loaded<S> {
+  const values = parseFlags(settings, argv, asks)
+  const asked = Object.keys(asks).find((flag) => values[flag] === true)
+  if (asked !== undefined) return { asked }
+  const config: Record<string, unknown> = {}
+  for (const [key, setting] of Object.entries(settings)) {
+    config[key] = readSetting(setting, values[setting.flag], env)
+  }
+  return { config: Object.freeze(config) as ConfigOf<S> }
+}
+
+function parseFlags(
+  settings: Settings,
+  argv: readonly string[],
+  asks: Readonly<Record<string, string>>,
+): Record<string, FlagValue> {
+  const options: ParseArgsOptionsConfig = {}
+  for (const [flag, short] of Object.entries(asks)) {
+    options[flag] = { type: 'boolean', ...(short ? { short } : {}) }
+  }
+  for (const setting of Object.values(settings)) {
+    options[setting.flag] = {
+      type: setting.kind === 'switch' ? 'boolean' : 'string',
+      ...(setting.kind === 'repeated' ? { multiple: true } : {}),
+      ...(setting.short ? { short: setting.short } : {}),
+    }
+  }
+  let parsed: ReturnType<typeof parseArgs>
+  try {
+    parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true })
+  } catch (error) {
+    // parseArgs adds lines of advice (e.g. for `--port -1`); the contract is one line.
+    const [first] = (error as Error).message.split('\n')
+    throw new ConfigError(`${first!.replace(/\.$/, '')} (see --help)`)
+  }
+  // Settings are flags only: `main.ts 6000` is a mistake, not port 6000.
+  const [stray] = parsed.positionals
+  if (stray !== undefined)
+    throw new ConfigError(`unexpected argument ${quoted(stray)} (see --help)`)
+  return parsed.values
+}
+
+function readSetting(setting: Setting<unknown>, fromFlag: FlagValue, env: LoadOptions['env'] & {}) {
+  const flag = `--${setting.flag}`
+  if (setting.kind === 'switch' && fromFlag === true) return true
+  if (setting.kind === 'repeated' && Array.isArray(fromFlag)) {
+    return fromFlag.flatMap(
+      (raw) => parseOrExplain(flag, String(raw), setting, setting.parse) as unknown[],
+    )
+  }
+  if (typeof fromFlag === 'string') return parseOrExplain(flag, fromFlag, setting, setting.parse)
+  const raw = env[setting.env]
+  if (raw === undefined) return setting.default
+  return parseOrExplain(setting.env, raw, setting, setting.parseEnv ?? setting.parse)
+}
+
+function parseOrExplain(
+  source: string,
+  raw: string,
+  setting: Setting<unknown>,
+  parse: (raw: string) => unknown,
+): unknown {
+  try {
+    return parse(raw)
+  } catch (error) {
+    if (!(error instanceof Error)) throw error
+    // An empty value is a mistake (`PORT=` in a file), not a way to ask for the default.
+    const got =
+      raw === ''
+        ? `got an empty value (leave it out for the default, ${shownDefault(setting)})`
+        : `got ${quoted(raw)}`
+    throw new ConfigError(`${source} must be ${error.message}, ${got}`)
+  }
+}
