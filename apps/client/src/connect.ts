@@ -7,6 +7,7 @@
  */
 import { connect, type Socket } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { ProgramError } from '@echolab/cli'
 
 /** First pause between attempts; it doubles each time up to MAX_BACKOFF_MS. */
 const FIRST_BACKOFF_MS = 100
@@ -21,7 +22,11 @@ export interface Connected {
   elapsedMs: number
 }
 
-export class UnreachableError extends Error {
+/** Exit status when the server cannot be reached: a failure, like a wrong reply (--help). */
+const EXIT_UNREACHABLE = 1
+
+/** The server could not be reached in the time allowed: one line, and the exit status it means. */
+export class UnreachableError extends ProgramError {
   override name = 'UnreachableError'
   readonly attempts: number
   readonly elapsedMs: number
@@ -29,7 +34,10 @@ export class UnreachableError extends Error {
   constructor(host: string, port: number, attempts: number, elapsedMs: number, cause: Error) {
     const tried =
       attempts === 1 ? '1 attempt' : `${attempts} attempts over ${(elapsedMs / 1000).toFixed(1)} s`
-    super(`cannot connect to ${host}:${port} (${describeSocketError(cause)}; ${tried})`)
+    super(
+      `cannot connect to ${host}:${port} (${describeSocketError(cause)}; ${tried})`,
+      EXIT_UNREACHABLE,
+    )
     this.attempts = attempts
     this.elapsedMs = elapsedMs
   }

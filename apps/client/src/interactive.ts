@@ -35,7 +35,7 @@ export async function runInteractive(
   })
   if (connected instanceof UnreachableError) {
     output.write(`${style.error('error:')} ${connected.message}\n`)
-    return 1
+    return connected.exitStatus
   }
   output.write(`connected to ${where}; type a message, ${style.faint('sair or Ctrl-D to leave')}\n`)
 

@@ -2,8 +2,10 @@
  * The client's parts that need no socket: reading lines, checking replies, building bench
  * payloads, reading settings, filling templates and writing the summary.
  */
+import { ProgramError } from '@echolab/cli'
 import { describe, expect, it } from 'vitest'
 import { Payloads } from '../src/bench/payload.ts'
+import { UnreachableError } from '../src/connect.ts'
 import { LineSplitter, LineTooLongError } from '../src/line-splitter.ts'
 import { fillTemplate, lineMessages } from '../src/messages.ts'
 import { isEchoOf, ReplyTracker } from '../src/reply-tracker.ts'
@@ -174,5 +176,15 @@ describe('summary', () => {
     expect(formatSummary(summary)).toBe(
       'summary: 1 message, 1 reply; round trip min 1.00 ms, avg 1.00 ms, max 1.00 ms; first reply after 1.00 ms; reconnected 2 times, 1 sent again',
     )
+  })
+})
+
+describe('UnreachableError', () => {
+  it('is a ProgramError: one line saying what was tried, and exit status 1', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })
+    const error = new UnreachableError('server', 5000, 3, 1_500, refused)
+    expect(error).toBeInstanceOf(ProgramError)
+    expect(error.exitStatus).toBe(1)
+    expect(error.message).toMatch(/^cannot connect to server:5000 \(.+; 3 attempts over 1\.5 s\)$/)
   })
 })
