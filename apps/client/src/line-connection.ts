@@ -5,8 +5,8 @@
  * what it owes and close, and close ourselves if it does not within a bound.
  */
 import type { Socket } from 'node:net'
+import { EchoError, LineDecoder } from '@echolab/protocol'
 import { describeSocketError } from './connect.ts'
-import { LineSplitter, LineTooLongError } from './line-splitter.ts'
 import { MAX_MESSAGE_BYTES } from './messages.ts'
 
 const LF = Buffer.from('\n')
@@ -33,7 +33,8 @@ export class LineConnection {
   readonly socket: Socket
   /** Resolves once, when the connection is fully closed. */
   readonly closed: Promise<CloseReason>
-  #splitter = new LineSplitter(MAX_REPLY_BYTES)
+  // Replies are checked byte for byte, so a CR before the LF stays part of the line.
+  #lines = new LineDecoder(MAX_REPLY_BYTES, { keepCR: true })
   #failure: string | undefined
 
   constructor(socket: Socket, handlers: LineHandlers) {
@@ -43,17 +44,19 @@ export class LineConnection {
     })
     socket.on('data', (chunk: Buffer) => {
       try {
-        this.#splitter.push(chunk, handlers.onLine)
+        this.#lines.write(chunk, (line) => {
+          handlers.onLine(line)
+        })
       } catch (error) {
-        if (!(error instanceof LineTooLongError)) throw error
-        this.#failure = `the server sent ${error.message}`
+        if (!(error instanceof EchoError)) throw error
+        this.#failure = `the server sent a line longer than ${MAX_REPLY_BYTES} bytes`
         socket.destroy()
       }
     })
     this.closed = new Promise((resolve) => {
       socket.once('close', () => {
         // A last line without LF is still something the server said.
-        const last = this.#splitter.end()
+        const last = this.#lines.end()
         if (last) handlers.onLine(last)
         const reason: CloseReason =
           this.#failure === undefined ? { kind: 'closed' } : { kind: 'lost', detail: this.#failure }

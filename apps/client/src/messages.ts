@@ -3,11 +3,10 @@
  * (CLIENT_COUNT, CLIENT_TEXT), or one per line on stdin. Messages are bytes from here on; they
  * are decoded only to be shown to a person.
  */
-import { LineSplitter } from './line-splitter.ts'
+import { LineDecoder } from '@echolab/protocol'
 
 const PLACEHOLDER = /\{(\w*)\}/g
 const PLACEHOLDERS = ['name', 'n']
-const CR = 0x0d
 
 /** The largest message a server can be configured to take (MAX_MESSAGE_BYTES' upper bound). */
 export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024
@@ -40,16 +39,15 @@ export function* templateMessages(text: string, count: number, name: string): It
  * Windows line endings sends the same messages as one without.
  */
 export async function* lineMessages(input: AsyncIterable<Buffer>): AsyncIterable<Buffer> {
-  const splitter = new LineSplitter(MAX_MESSAGE_BYTES + 1)
+  const decoder = new LineDecoder(MAX_MESSAGE_BYTES)
   for await (const chunk of input) {
     const lines: Buffer[] = []
-    splitter.push(chunk, (line) => lines.push(Buffer.from(withoutCR(line))))
+    // Copied: a message is a view into the chunk, and it is sent after the next read.
+    decoder.write(chunk, (line) => {
+      lines.push(Buffer.from(line))
+    })
     yield* lines
   }
-  const last = splitter.end()
+  const last = decoder.end()
   if (last) yield last
-}
-
-function withoutCR(line: Buffer): Buffer {
-  return line.at(-1) === CR ? line.subarray(0, -1) : line
 }

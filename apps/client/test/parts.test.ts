@@ -1,43 +1,15 @@
 /**
- * The client's parts that need no socket: reading lines, checking replies, building bench
+ * The client's parts that need no socket: reading stdin lines, checking replies, building bench
  * payloads, reading settings, filling templates and writing the summary.
  */
 import { ProgramError } from '@echolab/cli'
 import { describe, expect, it } from 'vitest'
 import { Payloads } from '../src/bench/payload.ts'
 import { UnreachableError } from '../src/connect.ts'
-import { LineSplitter, LineTooLongError } from '../src/line-splitter.ts'
 import { fillTemplate, lineMessages } from '../src/messages.ts'
 import { isEchoOf, ReplyTracker } from '../src/reply-tracker.ts'
 import { readCommandLine } from '../src/settings.ts'
 import { formatSummary, RoundTrips, summarise } from '../src/summary.ts'
-
-function split(chunks: Buffer[], maxLineBytes = 100): string[] {
-  const splitter = new LineSplitter(maxLineBytes)
-  const lines: string[] = []
-  for (const chunk of chunks) splitter.push(chunk, (line) => lines.push(line.toString('latin1')))
-  const last = splitter.end()
-  if (last) lines.push(`${last.toString('latin1')}<no LF>`)
-  return lines
-}
-
-describe('LineSplitter', () => {
-  it('gives the same lines for any chunking, and keeps a CR before the LF', () => {
-    const bytes = Buffer.from('Echo: a\r\nEcho: \nEcho: bc\nrest')
-    const expected = ['Echo: a\r', 'Echo: ', 'Echo: bc', 'rest<no LF>']
-    expect(split([bytes])).toEqual(expected)
-    for (let cut = 0; cut <= bytes.length; cut++) {
-      expect(split([bytes.subarray(0, cut), bytes.subarray(cut)])).toEqual(expected)
-    }
-    expect(split([...bytes].map((byte) => Buffer.from([byte])))).toEqual(expected)
-  })
-
-  it('refuses a line over its cap, whether or not its LF has come', () => {
-    expect(() => split([Buffer.from('12345\n')], 4)).toThrow(LineTooLongError)
-    expect(() => split([Buffer.from('123'), Buffer.from('45')], 4)).toThrow(LineTooLongError)
-    expect(split([Buffer.from('1234\n')], 4)).toEqual(['1234'])
-  })
-})
 
 describe('replies', () => {
   it('the right reply is exactly Echo: and the message bytes', () => {

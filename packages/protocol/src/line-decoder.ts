@@ -6,6 +6,10 @@
  * `ECHO_ERR_MESSAGE_TOO_LONG` as soon as the limit is passed, holding at most limit + 1 bytes.
  * `end()` is the end-of-stream step that yields a last message that had no LF.
  *
+ * A client reading replies keeps the CR (`keepCR`): it checks each reply byte for byte, and
+ * `Echo: abc\r` is the right reply to the message `abc\r` (sent as `abc\r\r\n`). Then the limit
+ * is on the whole line, CR included.
+ *
  * The caller bounds the work done per chunk: `onMessage` returning false stops decoding right
  * after that message, the rest of the chunk is kept (a view, not a copy), and `resume()` decodes
  * it once the caller is ready, say when the replies owed so far have been written out.
@@ -22,8 +26,14 @@ const FIRST_HELD_BYTES = 256
 /** Return `false` to stop decoding after this message; `resume()` goes on with the rest. */
 export type MessageHandler = (message: Buffer) => boolean | undefined
 
+export interface LineDecoderOptions {
+  /** Keep a CR before the LF as part of the line (default: drop it, as the protocol says). */
+  keepCR?: boolean
+}
+
 export class LineDecoder {
   readonly maxMessageBytes: number
+  readonly #keepCR: boolean
   // The start of a message whose LF has not arrived yet, in one buffer that doubles as it fills
   // (never past limit + 1): a message that arrives byte by byte costs about its size, not one
   // Buffer object per byte. Allocated on its own (not from Node's shared pool) so that it is all
@@ -33,8 +43,9 @@ export class LineDecoder {
   // What follows the message at which `onMessage` stopped, until `resume()`.
   #rest: Buffer | null = null
 
-  constructor(maxMessageBytes: number) {
+  constructor(maxMessageBytes: number, { keepCR = false }: LineDecoderOptions = {}) {
     this.maxMessageBytes = maxMessageBytes
+    this.#keepCR = keepCR
   }
 
   /** Bytes held for a message still waiting for its LF. */
@@ -87,7 +98,7 @@ export class LineDecoder {
       const line = chunk.subarray(start, lf)
       const message = this.#heldBytes > 0 ? this.#takeHeld(line) : line
       start = lf + 1
-      if (onMessage(this.#checked(stripCR(message))) === false) {
+      if (onMessage(this.#checked(this.#keepCR ? message : stripCR(message))) === false) {
         if (start < chunk.length) this.#rest = chunk.subarray(start)
         return false
       }
@@ -101,7 +112,9 @@ export class LineDecoder {
     const held = this.#heldBytes + bytes.length
     // limit + 1 bytes may still be a message of exactly `limit` bytes followed by CR LF.
     const limit = this.maxMessageBytes
-    if (held > limit + 1 || (held === limit + 1 && bytes.at(-1) !== CR)) this.#fail()
+    if (held > limit + 1 || (held === limit + 1 && (this.#keepCR || bytes.at(-1) !== CR))) {
+      this.#fail()
+    }
     this.#append(bytes)
   }
 

@@ -6,11 +6,10 @@
  */
 
 import type { Socket } from 'node:net'
-import { isErrorLine } from '@echolab/protocol'
+import { EchoError, isErrorLine, LineDecoder } from '@echolab/protocol'
 import { build, type Histogram } from 'hdr-histogram-js'
 import { connectWithRetry } from '../connect.ts'
 import { showBytes } from '../display.ts'
-import { LineSplitter, LineTooLongError } from '../line-splitter.ts'
 import { Payloads } from './payload.ts'
 
 /** After the deadline, how long replies still in flight may take before we stop waiting. */
@@ -112,7 +111,7 @@ export class LoadGenerator {
     const histogram = this.histogram
     // Send times by sequence number modulo the pipeline depth: replies come back in order.
     const sentAt = new Float64Array(pipeline)
-    const splitter = new LineSplitter(payloads.replyWireBytes)
+    const lines = new LineDecoder(payloads.replyWireBytes, { keepCR: true })
     let sent = 0
     let answered = 0
     let sending = true
@@ -171,11 +170,13 @@ export class LoadGenerator {
         const now = performance.now()
         const before = answered
         try {
-          splitter.push(chunk, (line) => onLine(line, now))
+          lines.write(chunk, (line) => {
+            onLine(line, now)
+          })
         } catch (error) {
-          if (!(error instanceof LineTooLongError)) throw error
+          if (!(error instanceof EchoError)) throw error
           counts.mismatches++
-          this.#problem(`the server sent ${error.message}`)
+          this.#problem(`the server sent a line longer than ${payloads.replyWireBytes} bytes`)
           socket.destroy()
           return
         }
