@@ -17,7 +17,7 @@ import {
   createLogger,
   LiveSessions,
   listen,
-  messageLogBudget,
+  MessageLogBudget,
   resolveLogFormat,
   ServerMetrics,
   Shutdown,
@@ -42,10 +42,10 @@ runMain(SERVICE, async () => {
   const sink = stdoutSink(resolveLogFormat(config.logFormat))
   const log = createLogger({ service: SERVICE, level: config.logLevel, sink })
   const metrics = new ServerMetrics()
-  const counters = metrics.row(0)
+  const metricsRow = metrics.row(0)
 
   const server = createServer({ allowHalfOpen: true, noDelay: true })
-  const waitingRoom = new WaitingRoom({ maxWaiting: config.maxWaiting, log, counters })
+  const waitingRoom = new WaitingRoom({ maxWaiting: config.maxWaiting, log, metricsRow })
   const sessions = new LiveSessions()
   const stopAccepting = new AbortController()
   let waitersTold = Promise.resolve()
@@ -69,7 +69,7 @@ runMain(SERVICE, async () => {
 
   await serveMetrics({
     server: SERVICE,
-    snapshot: () => metrics.snapshot(),
+    snapshot: () => metrics.snapshot(sessions.size),
     healthy: () => shutdown.accepting,
     host: config.metricsHost,
     port: config.metricsPort,
@@ -78,7 +78,7 @@ runMain(SERVICE, async () => {
   const { address, port } = await listen(server, config)
   log.info({ address, port, maxWaiting: config.maxWaiting }, 'listening')
   shutdown.serving()
-  const budget = messageLogBudget(log, config.messageLogsPerSecond)
+  const budget = MessageLogBudget.loggingTo(log, config.messageLogsPerSecond)
 
   async function serve(socket: Socket): Promise<void> {
     const served = serveConnection(socket, {
@@ -87,7 +87,7 @@ runMain(SERVICE, async () => {
       session: { ...sessionLimits(config), reportOnFinish: true },
       budget,
       signal: sessions.signal,
-      metrics: counters,
+      metricsRow,
     })
     await sessions.track(socket, served)
   }

@@ -19,8 +19,8 @@ import {
   type ConnectionQueue,
   isPeerReset,
   type Logger,
+  type MetricsRow,
   refuse,
-  type ThreadCounters,
 } from '@echolab/server-core'
 
 export interface WaitingRoomOptions {
@@ -28,7 +28,7 @@ export interface WaitingRoomOptions {
   maxWaiting: number
   log: Logger
   /** Where the waiting and refused clients are counted for /metrics. */
-  counters?: ThreadCounters | undefined
+  metricsRow?: MetricsRow | undefined
 }
 
 interface Waiter {
@@ -42,7 +42,7 @@ interface Waiter {
 export class WaitingRoom implements ConnectionQueue {
   readonly maxWaiting: number
   readonly #log: Logger
-  readonly #counters: ThreadCounters | undefined
+  readonly #metricsRow: MetricsRow | undefined
   readonly #line: Waiter[] = []
   readonly #logs = new WeakMap<Socket, Logger>()
   #lastConnectionId = 0
@@ -51,10 +51,10 @@ export class WaitingRoom implements ConnectionQueue {
   #serving = false
   #closed = false
 
-  constructor({ maxWaiting, log, counters }: WaitingRoomOptions) {
+  constructor({ maxWaiting, log, metricsRow }: WaitingRoomOptions) {
     this.maxWaiting = maxWaiting
     this.#log = log
-    this.#counters = counters
+    this.#metricsRow = metricsRow
   }
 
   /** Clients waiting now, not counting the one being served. */
@@ -75,11 +75,11 @@ export class WaitingRoom implements ConnectionQueue {
     if (this.#closed) {
       void this.#refuse(socket, log, EchoError.shuttingDown())
     } else if (mustWait && this.#line.length >= this.maxWaiting) {
-      this.#counters?.add('connectionsRefused')
+      this.#metricsRow?.add('connectionsRefused')
       void this.#refuse(socket, log, EchoError.serverBusy(`${this.#line.length} clients waiting`))
     } else {
       this.#line.push(this.#watch(socket, log))
-      this.#counters?.add('connectionsWaiting')
+      this.#metricsRow?.add('connectionsWaiting')
       if (mustWait) log.info({ position: this.#line.length }, 'waiting')
     }
   }
@@ -88,7 +88,7 @@ export class WaitingRoom implements ConnectionQueue {
     const waiter = this.#line.shift()
     this.#serving = waiter !== undefined
     if (waiter === undefined) return undefined
-    this.#counters?.add('connectionsWaiting', -1)
+    this.#metricsRow?.add('connectionsWaiting', -1)
     waiter.stopWatching()
     waiter.log.info({ waitedMs: Math.round(performance.now() - waiter.arrivedAt) }, 'served')
     return waiter.socket
@@ -101,7 +101,7 @@ export class WaitingRoom implements ConnectionQueue {
   async close(): Promise<void> {
     this.#closed = true
     const told = this.#line.splice(0).map((waiter) => {
-      this.#counters?.add('connectionsWaiting', -1)
+      this.#metricsRow?.add('connectionsWaiting', -1)
       waiter.stopWatching()
       return this.#refuse(waiter.socket, waiter.log, EchoError.shuttingDown())
     })
@@ -119,7 +119,7 @@ export class WaitingRoom implements ConnectionQueue {
       const at = this.#line.findIndex((waiter) => waiter.socket === socket)
       if (at === -1) return
       this.#line.splice(at, 1)
-      this.#counters?.add('connectionsWaiting', -1)
+      this.#metricsRow?.add('connectionsWaiting', -1)
       stopWatching()
       socket.destroy()
       const fields = { why, position: at + 1, waitedMs: Math.round(performance.now() - arrivedAt) }

@@ -152,11 +152,11 @@ export class WorkerPool {
   }
 
   /**
-   * Every thread's metrics added up. The active count comes from the admission counters: those
-   * forget a crashed worker's connections, its metrics row cannot.
+   * Every thread's metrics added up, with the active connections as the admission counters count
+   * them (they forget a crashed worker's connections).
    */
   metrics(): MetricsSnapshot {
-    return { ...this.#metrics.snapshot(), connectionsActive: this.active }
+    return this.#metrics.snapshot(this.active)
   }
 
   /** Test fault hook: makes the first serving worker throw. */

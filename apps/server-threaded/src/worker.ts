@@ -16,7 +16,7 @@ import {
   ListenError,
   LiveSessions,
   listen,
-  messageLogBudget,
+  MessageLogBudget,
   refuse,
   ServerMetrics,
   serveConnection,
@@ -43,8 +43,8 @@ const log = createLogger({ service: SERVICE, level: config.logLevel, sink })
 process.on('uncaughtExceptionMonitor', () => sink.flushSync())
 
 const counters = new ConnectionCounters(countersMemory, slot)
-const threadMetrics = new ServerMetrics(poolSize, metrics).row(slot)
-const budget = messageLogBudget(log, config.messageLogsPerSecond)
+const metricsRow = new ServerMetrics(poolSize, metrics).row(slot)
+const budget = MessageLogBudget.loggingTo(log, config.messageLogsPerSecond)
 const sessionOptions = sessionLimits(config)
 const stopAccepting = new AbortController()
 const sessions = new LiveSessions()
@@ -76,7 +76,7 @@ async function serve(socket: Socket): Promise<void> {
   const peer = `${socket.remoteAddress}:${socket.remotePort}`
   const active = counters.admit(config.maxClients)
   if (active === null) {
-    threadMetrics.add('connectionsRefused')
+    metricsRow.add('connectionsRefused')
     log.info({ peer, maxClients: config.maxClients }, 'refused')
     void refuse(socket, EchoError.serverBusy(`${config.maxClients} clients connected`))
     return
@@ -88,7 +88,7 @@ async function serve(socket: Socket): Promise<void> {
     session: sessionOptions,
     budget,
     signal: sessions.signal,
-    metrics: threadMetrics,
+    metricsRow,
   })
   try {
     await sessions.track(socket, served)

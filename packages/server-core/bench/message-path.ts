@@ -29,12 +29,12 @@ function nsPerMessage(perRead: number): number {
   const read = Buffer.concat(Array.from({ length: perRead }, () => line))
   const decoder = new LineDecoder(1 << 20)
   const replies = new ReplyBatch()
-  const counters = new ServerMetrics(1).row(0)
+  const metricsRow = new ServerMetrics(1).row(0)
   const budget = new MessageLogBudget(50, () => {})
   let replyBytes = 0
   const onMessage = (message: Buffer): boolean => {
     if (isQuitWord(message)) return false
-    counters.message(message.length)
+    metricsRow.message(message.length)
     budget.take()
     replies.add(message)
     return true

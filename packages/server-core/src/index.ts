@@ -6,6 +6,7 @@
  */
 export * from './accept/connections.ts'
 export * from './accept/listen.ts'
+export * from './end-reasons.ts'
 export * from './logs/logger.ts'
 export * from './logs/message-log-budget.ts'
 export * from './metrics/metrics-endpoint.ts'

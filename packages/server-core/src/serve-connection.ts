@@ -7,8 +7,8 @@
 import type { Socket } from 'node:net'
 import { preview } from '@echolab/protocol'
 import type { Logger } from 'pino'
-import { MessageLogBudget } from './logs/message-log-budget.ts'
-import type { ThreadCounters } from './metrics/server-metrics.ts'
+import type { MessageLogBudget } from './logs/message-log-budget.ts'
+import type { MetricsRow } from './metrics/server-metrics.ts'
 import { type SessionOptions, type SessionReport, serveSession } from './session.ts'
 
 export interface ServeOptions {
@@ -19,35 +19,28 @@ export interface ServeOptions {
   /** Aborted when the server's shutdown grace period is over. */
   signal: AbortSignal
   /** This thread's metrics row. */
-  metrics: ThreadCounters
-}
-
-/** One budget per thread, shared by its sessions; what it holds back is logged on `log`. */
-export function messageLogBudget(log: Logger, perSecond: number): MessageLogBudget {
-  return new MessageLogBudget(perSecond, (notLogged) => {
-    log.info({ notLogged }, 'more messages in the last second than the message log budget')
-  })
+  metricsRow: MetricsRow
 }
 
 export async function serveConnection(
   socket: Socket,
   options: ServeOptions,
 ): Promise<SessionReport> {
-  const { log, budget, metrics } = options
+  const { log, budget, metricsRow } = options
   // Asked once per session, not once per message: the level does not change while serving.
   const logsMessages = log.isLevelEnabled('info')
-  metrics.connected()
+  metricsRow.connected()
   const report = await serveSession(socket, {
     ...options.session,
     signal: options.signal,
     onMessage: (message) => {
-      metrics.message(message.length)
+      metricsRow.message(message.length)
       if (logsMessages && budget.take()) {
         log.info({ bytes: message.length, text: preview(message) }, 'message')
       }
     },
   })
-  metrics.ended(report)
+  metricsRow.ended(report)
   const { error, durationMs, ...counts } = report
   const fields = { ...counts, durationMs: Math.round(durationMs) }
   // A reset is routine at the edge of a network (STYLE.md principle 11); anything else is a bug.

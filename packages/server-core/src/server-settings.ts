@@ -32,9 +32,9 @@ export const SERVER_DEFAULTS = Object.freeze({
   logFormat: 'auto' as LogFormat,
 })
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 export type LogLevel = (typeof LOG_LEVELS)[number]
-export const LOG_FORMATS = ['auto', 'json', 'pretty'] as const
+const LOG_FORMATS = ['auto', 'json', 'pretty'] as const
 export type LogFormat = (typeof LOG_FORMATS)[number]
 
 const ONE_DAY_MS = 86_400_000

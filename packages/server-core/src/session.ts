@@ -14,6 +14,7 @@
  */
 import type { Duplex } from 'node:stream'
 import { EchoError, isQuitWord, LineDecoder, ReplyBatch } from '@echolab/protocol'
+import type { EndReason } from './end-reasons.ts'
 
 /**
  * How long and how much a session that has ended keeps reading (and dropping) what the client
@@ -46,16 +47,6 @@ export interface SessionOptions {
    */
   reportOnFinish?: boolean | undefined
 }
-
-export type EndReason =
-  | 'quit' // the client sent a quit word
-  | 'end-of-input' // the client closed its side (half-close); everything it sent was answered
-  | 'idle-timeout'
-  | 'message-too-long'
-  | 'shutdown'
-  | 'drain-timeout' // the client stopped reading its replies
-  | 'peer-reset' // the connection was reset or closed under us
-  | 'error'
 
 export interface SessionReport {
   reason: EndReason
@@ -221,16 +212,16 @@ class Session {
   }
 
   #onClose = (): void => {
-    if (this.#reason === null) this.#reason = 'peer-reset'
+    this.#reason ??= 'peer-reset'
     this.#clearTimers()
     this.#options.signal?.removeEventListener('abort', this.#onShutdown)
-    this.#report()
+    this.#report(this.#reason)
   }
 
   /** Resolves the report; only the first call counts. */
-  #report = (): void => {
+  #report(reason: EndReason): void {
     const report: SessionReport = {
-      reason: this.#reason ?? 'peer-reset',
+      reason,
       messages: this.#messages,
       bytesIn: this.#bytesIn,
       bytesOut: this.#bytesOut,
@@ -262,7 +253,7 @@ class Session {
     this.#clearTimers()
     const stream = this.#stream
     stream.end()
-    if (this.#options.reportOnFinish) stream.once('finish', this.#report)
+    if (this.#options.reportOnFinish) stream.once('finish', () => this.#report(reason))
     const destroy = (): void => {
       stream.destroy()
     }

@@ -23,7 +23,7 @@ export interface ConnectionQueue {
 }
 
 /** The plain queue: every socket is taken, nobody waits for long. */
-export class FifoQueue implements ConnectionQueue {
+class FifoQueue implements ConnectionQueue {
   #sockets: Socket[] = []
   admit(socket: Socket): void {
     this.#sockets.push(socket)

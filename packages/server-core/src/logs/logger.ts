@@ -45,7 +45,7 @@ export function stdoutSink(format: 'json' | 'pretty'): LogSink {
   return { write: (line: string) => stream.write(line), flushSync: () => {} }
 }
 
-export const LOG_LINES_MESSAGE = 'echolab:log-lines'
+const LOG_LINES_MESSAGE = 'echolab:log-lines'
 
 /** What a worker posts to its parent: whole JSON log lines, newline-separated. */
 export interface LogLinesMessage {

@@ -8,7 +8,16 @@
  * the time for each one would cost more than everything else the server adds. A window opens
  * with the first message after a quiet spell and closes one second later.
  */
+import type { Logger } from 'pino'
+
 export class MessageLogBudget {
+  /** A thread's budget, shared by its sessions; what it holds back is logged on `log`. */
+  static loggingTo(log: Logger, perSecond: number): MessageLogBudget {
+    return new MessageLogBudget(perSecond, (notLogged) => {
+      log.info({ notLogged }, 'more messages in the last second than the message log budget')
+    })
+  }
+
   readonly perSecond: number
   readonly #onSuppressed: (count: number) => void
   #used = 0

@@ -7,7 +7,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Logger } from 'pino'
 import { listen } from '../accept/listen.ts'
-import { END_REASONS, type MetricsSnapshot } from './server-metrics.ts'
+import { END_REASONS } from '../end-reasons.ts'
+import type { MetricsSnapshot } from './server-metrics.ts'
 
 export interface MetricsEndpointOptions {
   /** Which server this is, as the `server` label. */

@@ -1,28 +1,19 @@
 /**
- * The numbers behind `/metrics` (DESIGN.md, "Health and metrics"): connections active, total,
- * waiting and refused, messages, bytes and session endings by reason.
+ * The numbers behind `/metrics` (DESIGN.md, "Health and metrics"): connections total, waiting and
+ * refused, messages, bytes and session endings by reason (one column per END_REASONS entry).
+ * Connections active are not a column: each server counts them once where it admits them (the
+ * blocking server's LiveSessions, the threaded server's ConnectionCounters, which must be atomic
+ * across threads) and hands that number to `snapshot()`.
  *
  * Counters live in a SharedArrayBuffer with one row per thread. Each thread writes only its own
  * row, so counting a message is a plain store with no lock and no contended cache line; a reader
  * (the metrics endpoint) adds the rows up. 64-bit aligned stores cannot tear on the platforms
  * Node runs on, and a reading one increment behind is fine for a scrape.
  */
-import type { EndReason } from '../session.ts'
-
-export const END_REASONS: readonly EndReason[] = Object.freeze([
-  'quit',
-  'end-of-input',
-  'idle-timeout',
-  'message-too-long',
-  'shutdown',
-  'drain-timeout',
-  'peer-reset',
-  'error',
-])
+import { END_REASONS, type EndReason } from '../end-reasons.ts'
 
 type Counter =
   | 'connectionsTotal'
-  | 'connectionsActive'
   | 'connectionsWaiting'
   | 'connectionsRefused'
   | 'messages'
@@ -32,7 +23,6 @@ type Counter =
 
 const COUNTERS: readonly Counter[] = [
   'connectionsTotal',
-  'connectionsActive',
   'connectionsWaiting',
   'connectionsRefused',
   'messages',
@@ -46,7 +36,7 @@ const ROW_LENGTH = COUNTERS.length
 const MESSAGES = COUNTERS.indexOf('messages')
 const BYTES_IN = COUNTERS.indexOf('bytesIn')
 
-export type MetricsSnapshot = Record<Counter, number>
+export type MetricsSnapshot = Record<Counter | 'connectionsActive', number>
 
 export class ServerMetrics {
   /** Share this with worker threads (postMessage / workerData) to count into one table. */
@@ -62,15 +52,15 @@ export class ServerMetrics {
   }
 
   /** The counters of one thread: `row` is its index in the pool (0 for a single thread). */
-  row(row: number): ThreadCounters {
+  row(row: number): MetricsRow {
     if (!Number.isInteger(row) || row < 0 || row >= this.rows)
       throw new RangeError(`no metrics row ${row}`)
-    return new ThreadCounters(this.#cells, row * ROW_LENGTH)
+    return new MetricsRow(this.#cells, row * ROW_LENGTH)
   }
 
-  /** Every counter summed over all threads. */
-  snapshot(): MetricsSnapshot {
-    const totals = {} as MetricsSnapshot
+  /** Every counter summed over all threads, with the server's own count of active connections. */
+  snapshot(connectionsActive: number): MetricsSnapshot {
+    const totals = { connectionsActive } as MetricsSnapshot
     COUNTERS.forEach((name, column) => {
       let sum = 0
       for (let row = 0; row < this.rows; row++) sum += this.#cells[row * ROW_LENGTH + column]!
@@ -81,7 +71,7 @@ export class ServerMetrics {
 }
 
 /** One thread's row: only that thread writes it. */
-export class ThreadCounters {
+export class MetricsRow {
   readonly #cells: Float64Array
   readonly #offset: number
 
@@ -96,7 +86,6 @@ export class ThreadCounters {
 
   connected(): void {
     this.add('connectionsTotal')
-    this.add('connectionsActive')
   }
 
   /** A message of `bytes` bytes and its LF. */
@@ -106,7 +95,6 @@ export class ThreadCounters {
   }
 
   ended(report: { reason: EndReason; bytesOut: number }): void {
-    this.add('connectionsActive', -1)
     this.add('bytesOut', report.bytesOut)
     this.add(`ended:${report.reason}`)
   }
