@@ -11,13 +11,6 @@ export function replyLength(messageBytes: number): number {
   return ECHO_PREFIX.length + messageBytes + 1
 }
 
-/** The reply to one message. */
-export function echoReply(message: Uint8Array): Buffer {
-  const reply = Buffer.allocUnsafe(replyLength(message.length))
-  writeEchoReply(reply, 0, message)
-  return reply
-}
-
 /** Writes the reply to `message` into `target` at `offset`; returns the offset after it. */
 export function writeEchoReply(target: Buffer, offset: number, message: Uint8Array): number {
   // Six stores cost a sixth of a `set` call, and this runs for every message.

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { echoReply, ReplyBatch, replyLength, writeEchoReply } from '../src/replies.ts'
+import { ReplyBatch, replyLength, writeEchoReply } from '../src/replies.ts'
+
+/** The reply the server sends to one message: a batch of one. */
+function echoReply(message: Buffer): Buffer {
+  const batch = new ReplyBatch()
+  batch.add(message)
+  return batch.take()
+}
 
 describe('echo replies', () => {
   it('answers a message with Echo:, the message bytes and a LF', () => {
