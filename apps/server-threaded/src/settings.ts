@@ -2,12 +2,15 @@
  * The threaded server's settings: the ones every server shares (SERVER_SETTINGS) plus how many
  * threads serve and how many clients they may serve at once, across all threads.
  */
-import { availableParallelism } from 'node:os'
 import { integer, type Settings } from '@echolab/cli'
 import { SERVER_SETTINGS } from '@echolab/server-core'
+import { threadsForCpus } from './cpu-quota.ts'
 
-/** One event loop per core: the kernel spreads connections across them. */
-const DEFAULT_THREADS = availableParallelism()
+/**
+ * One event loop per core the process may use (a container's CPU quota counts, rounded up): the
+ * kernel spreads connections across them.
+ */
+const DEFAULT_THREADS = threadsForCpus()
 /** Concurrent clients across all threads. */
 const MAX_CLIENTS = 10_000
 
@@ -23,7 +26,7 @@ export const THREADED_SETTINGS = {
   threads: {
     flag: 'threads',
     env: 'THREADS',
-    description: `worker threads, each an event loop (at most ${MAX_THREADS}: twice the cores; not Linux: always 1)`,
+    description: `worker threads, each an event loop (default: one per CPU the cgroup quota allows; at most ${MAX_THREADS}: twice that; not Linux: always 1)`,
     default: DEFAULT_THREADS,
     parse: integer(1, MAX_THREADS),
   },

@@ -1,4 +1,5 @@
 import { once } from 'node:events'
+import { hostname } from 'node:os'
 import { threadId, Worker } from 'node:worker_threads'
 import { DEFAULT_WAIT_MS, withTimeout } from '@echolab/testkit'
 import { describe, expect, it } from 'vitest'
@@ -17,7 +18,7 @@ function memorySink(): LogSink & { lines: string[] } {
 }
 
 describe('createLogger', () => {
-  it('writes one JSON line per event with the level label, service, pid and thread', () => {
+  it('writes one JSON line per event with the level label, service, host name, pid and thread', () => {
     const sink = memorySink()
     createLogger({ service: 'echo-test', level: 'info', sink }).info({ port: 5000 }, 'listening')
     expect(sink.lines).toHaveLength(1)
@@ -26,6 +27,7 @@ describe('createLogger', () => {
     expect(line).toMatchObject({
       level: 'info',
       service: 'echo-test',
+      hostname: hostname(),
       pid: process.pid,
       thread: threadId,
       port: 5000,

@@ -1,12 +1,15 @@
 /**
  * The pino logger every app uses (DESIGN.md, "Logging"): JSON lines on stdout by default, pretty
  * when stdout is a terminal or `LOG_FORMAT=pretty`, `LOG_LEVEL` for the level. Every line names
- * its service and thread; sessions add their connection id with `logger.child(...)`.
+ * its service, host name and thread; sessions add their connection id with `logger.child(...)`.
+ * The host name tells replicas apart (DESIGN.md, "Replicas"): a Swarm task or a Kubernetes pod
+ * has its own, so `docker service logs` shows which replica served each client.
  *
  * Worker threads do not write to stdout themselves: lines from several threads could interleave
  * mid-line in a pipe. A worker's logger writes to a `LineForwarder`, which hands whole lines to
  * the main thread in batches; the main thread writes them to its one destination.
  */
+import { hostname } from 'node:os'
 import { isMainThread, parentPort, threadId } from 'node:worker_threads'
 import { type DestinationStream, type Logger, pino } from 'pino'
 import pretty from 'pino-pretty'
@@ -95,7 +98,7 @@ export function createLogger({ service, level, sink }: LoggerOptions): Logger {
   return pino(
     {
       level,
-      base: { service, pid: process.pid, thread: threadId },
+      base: { service, hostname: hostname(), pid: process.pid, thread: threadId },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
