@@ -15,9 +15,10 @@ import type { Subcommand } from './subcommand.ts'
 /** Subcommand name → its module, imported only when asked for. */
 const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
   experiments: async () => (await import('./experiments/command.ts')).experiments,
+  scale: async () => (await import('./scale/command.ts')).scale,
 }
 
-/** With no name (or an experiment number), the experiments run. */
+/** With no name (an experiment number or a flag first), the experiments run. */
 const DEFAULT_SUBCOMMAND = 'experiments'
 
 runMain('lab', async () => {
@@ -26,7 +27,7 @@ runMain('lab', async () => {
     process.stdout.write(await usage())
     return
   }
-  const chosen = name === undefined || /^\d+$/.test(name) ? DEFAULT_SUBCOMMAND : name
+  const chosen = name === undefined || /^(\d+|-.*)$/.test(name) ? DEFAULT_SUBCOMMAND : name
   const load = SUBCOMMANDS[chosen]
   if (load === undefined) {
     throw new ConfigError(`unknown subcommand '${name}' (see npm run lab -- help)`)

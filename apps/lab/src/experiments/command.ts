@@ -1,12 +1,66 @@
 /**
- * `npm run lab [-- N]`: the lab's experiments. Being built in issue 12; until then it says so.
+ * `npm run lab [-- N ...] [--reports DIR]`: runs the experiments (all, or the ones named by
+ * number), prints each one's timeline and checks, and writes the report. Exit 0 only if every
+ * experiment showed what the lab expects; 1 otherwise, saying which and why; 130 on Ctrl-C.
  */
+import { ConfigError } from '@echolab/cli'
+import { EXIT_INTERRUPTED, interruptible } from '../interrupt.ts'
+import { outputFor, REPORTS_OPTION, readArgs } from '../lab-options.ts'
+import { saveExperiments } from '../report/saved-runs.ts'
+import { writeReport } from '../report/write-report.ts'
+import { buildServers } from '../servers/server-apps.ts'
 import type { Subcommand } from '../subcommand.ts'
+import { paintFor } from '../timeline/paint.ts'
+import { EXPERIMENTS } from './catalog.ts'
+import { experimentHeading, experimentText } from './experiment-text.ts'
+import { type ExperimentResult, runExperiment } from './run-experiment.ts'
 
 export const experiments: Subcommand = {
-  summary: 'run the experiments (all, or one by number) and show their timelines',
-  async run() {
-    process.stderr.write('lab: the experiments are not built yet (issue 12)\n')
-    return 1
+  summary: `run the experiments (all, or the ones named: 1-${EXPERIMENTS.length}) and show their timelines`,
+  async run(args) {
+    const { values, positionals } = readArgs(args, REPORTS_OPTION)
+    const chosen = positionals.length === 0 ? EXPERIMENTS : positionals.map(experimentNumbered)
+    const { reportsDir, out, width } = outputFor(values.reports)
+    const paint = paintFor(out)
+    const say = (line: string): void => void process.stderr.write(`lab: ${line}\n`)
+    const run = interruptible(say)
+    const results: ExperimentResult[] = []
+    try {
+      await buildServers()
+      for (const experiment of chosen) {
+        out.write(`\n${experimentHeading(experiment, paint)}`)
+        const result = await runExperiment(experiment, run.signal, (label, server) => {
+          out.write(
+            paint.faint(`  (${label} listening on 127.0.0.1:${server.port}, pid ${server.pid})\n`),
+          )
+        })
+        results.push(result)
+        out.write(experimentText(result, width, paint))
+      }
+    } catch (error) {
+      if (!run.signal.aborted) throw error
+      return EXIT_INTERRUPTED
+    } finally {
+      run.dispose()
+      if (results.length > 0) {
+        saveExperiments(reportsDir, results)
+        out.write(`\nreport: ${await writeReport(reportsDir)}\n`)
+      }
+    }
+    const failed = results.filter((r) => r.problems.length > 0)
+    for (const { experiment, problems } of failed) {
+      say(
+        `experiment ${experiment.id} does not show what the lab expects: ${problems.map((p) => `${p.says}: ${p.why}`).join('; ')}`,
+      )
+    }
+    return failed.length === 0 ? 0 : 1
   },
+}
+
+function experimentNumbered(id: string) {
+  const found = EXPERIMENTS.find((e) => e.id === id)
+  if (found === undefined) {
+    throw new ConfigError(`no experiment '${id}': the experiments are 1-${EXPERIMENTS.length}`)
+  }
+  return found
 }
