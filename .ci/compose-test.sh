@@ -33,20 +33,7 @@ dc() {
   timeout "$seconds" docker compose --ansi never -f docker-compose.yml -p "$project" "$@"
 }
 
-passed=0
-failed=0
-check() { # check NAME COMMAND...: one line per check, counted
-  local name=$1
-  shift
-  if "$@"; then
-    echo "ok - $name"
-    passed=$((passed + 1))
-  else
-    echo "not ok - $name"
-    failed=$((failed + 1))
-    return 1
-  fi
-}
+. .ci/checks.sh # check NAME COMMAND...: one line per check, counted
 
 down() { dc down -v --remove-orphans --timeout 10 >/dev/null 2>&1; }
 log=$(mktemp -d)

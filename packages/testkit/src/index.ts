@@ -2,6 +2,7 @@
  * @echolab/testkit: what the end-to-end suites share (real processes, real sockets, watchdogs)
  * and the conformance suite every server must pass.
  */
+export * from './build-copy.ts'
 export * from './conformance.ts'
 export * from './line-client.ts'
 export * from './server-process.ts'

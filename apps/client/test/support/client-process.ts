@@ -15,6 +15,8 @@ export interface ClientRun {
 }
 
 export interface RunOptions {
+  /** The program to run: the sources' main.ts unless a test says otherwise (e.g. a built copy). */
+  entry?: string
   env?: Record<string, string>
   /** Piped to the client's stdin; without it stdin is /dev/null (as in a container). */
   stdin?: string | Buffer
@@ -39,8 +41,11 @@ export class ClientProcess {
   stderr = ''
   #waiters = new Set<() => void>()
 
-  constructor(args: readonly string[], { env = {}, stdin, timeoutMs = 30_000 }: RunOptions = {}) {
-    this.child = spawn(process.execPath, [CLIENT_MAIN, ...args], {
+  constructor(
+    args: readonly string[],
+    { entry = CLIENT_MAIN, env = {}, stdin, timeoutMs = 30_000 }: RunOptions = {},
+  ) {
+    this.child = spawn(process.execPath, [entry, ...args], {
       env: cleanEnv(env),
       stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     })

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# What ships is built by Turborepo (issue 10), and turbo's cache knows what a change touches:
+#   1. `turbo run build` twice in a row: the second run is a full cache hit.
+#   2. in a scratch copy of the repository, with dry runs (nothing built, nothing written here):
+#      a change in packages/server-core/src changes the two servers' build and not the client's;
+#      a change in a test changes no build.
+# Prints "ok"/"not ok" per check and "build cache: N passed, N failed"; exits 1 if any failed.
+#
+# Usage: bash .ci/build-cache-check.sh     (after npm ci; about 10 s)
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 1
+root=$PWD
+turbo=$root/node_modules/.bin/turbo
+node=$root/node_modules/.bin/node
+export TURBO_TELEMETRY_DISABLED=1
+
+. .ci/checks.sh # check NAME COMMAND...: one line per check, counted
+
+second_build_is_cached() {
+  "$turbo" run build --output-logs=errors-only >/dev/null 2>&1 || return 1
+  local summary
+  summary=$("$turbo" run build --output-logs=errors-only 2>&1)
+  echo "$summary" | grep -E '^ *(Tasks|Cached):' | sed 's/^ */    /'
+  echo "$summary" | grep -qE 'Cached: +([0-9]+) cached, \1 total' && echo "$summary" | grep -q 'FULL TURBO'
+}
+
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+git ls-files -co --exclude-standard -z | xargs -0 cp --parents -t "$scratch" 2>/dev/null
+
+# The apps' build hashes in the scratch copy, one "task hash" per line.
+build_hashes() {
+  (cd "$scratch" && "$turbo" run build --dry=json 2>/dev/null) |
+    "$node" -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
+      for (const t of JSON.parse(s).tasks) if (t.command !== "<NONEXISTENT>") console.log(t.taskId, t.hash)
+    })'
+}
+
+# changed_builds FILE: the apps whose build hash changes when FILE gets one more line.
+changed_builds() {
+  local before after
+  before=$(build_hashes)
+  [ -n "$before" ] || { echo "(no build task found)"; return; }
+  echo '// a change' >>"$scratch/$1"
+  after=$(build_hashes)
+  diff <(echo "$before") <(echo "$after") | awk '$1 == ">" { sub(/#build$/, "", $2); print $2 }' | sort | xargs
+}
+
+rebuilds_dependents_only() {
+  local changed
+  changed=$(changed_builds packages/server-core/src/index.ts)
+  echo "    rebuilt after a change in server-core: ${changed:-nothing}"
+  [ "$changed" = "@echolab/server-blocking @echolab/server-threaded" ]
+}
+
+tests_rebuild_nothing() {
+  local changed
+  changed=$(changed_builds packages/protocol/test/replies.test.ts)
+  echo "    rebuilt after a change in a protocol test: ${changed:-nothing}"
+  [ -z "$changed" ]
+}
+
+check "a second turbo run build is a full cache hit" second_build_is_cached
+check "a change in server-core rebuilds the two servers, not the client" rebuilds_dependents_only
+check "a change in a test rebuilds nothing" tests_rebuild_nothing
+
+echo "build cache: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
