@@ -1,6 +1,6 @@
 /**
  * The client's tests: unit tests for its parts, and end-to-end runs of the real program against
- * real servers (ours, the reference servers in ../shared/anchors, and small fakes), in a real
+ * real servers (ours, plain echo servers and small fakes from testkit), in a real
  * terminal for interactive mode. `npm test -w @echolab/client` runs them.
  */
 import { defineConfig } from 'vitest/config'

@@ -10,9 +10,10 @@ import { CLIENT_MAIN } from './support/client-process.ts'
 import {
   freePort,
   onLines,
-  startAnchor,
   startFakeServer,
   startOurServer,
+  startPlainEchoServer,
+  type TestServer,
 } from './support/servers.ts'
 import { Terminal } from './support/terminal.ts'
 
@@ -75,9 +76,12 @@ describe('interactive mode in a terminal', () => {
     await server.waitForLog((l) => l.msg === 'session ended', 'the server to end the session')
   })
 
-  describe.each([
+  describe.each<[string, () => Promise<TestServer>]>([
     ['our server-blocking', () => startOurServer('server-blocking')],
-    ['the reference py-blocking server', () => startAnchor('py-blocking')],
+    [
+      'a plain echo server serving one client at a time',
+      () => startPlainEchoServer('one at a time'),
+    ],
   ])('against %s serving another client', (_, startBlocking) => {
     it('says the server may be busy, then prints the reply once the other client leaves', async () => {
       const server = await started(startBlocking())

@@ -4,6 +4,7 @@
  */
 export * from './build-copy.ts'
 export * from './conformance.ts'
+export * from './fake-servers.ts'
 export * from './line-client.ts'
 export * from './server-process.ts'
 export * from './settings-suite.ts'
