@@ -6,6 +6,7 @@
 import { execFile } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { promisify } from 'node:util'
+import { ProgramError } from '@echolab/cli'
 import { REPO_ROOT } from '../paths.ts'
 
 export const SERVER_APPS = ['server-blocking', 'server-threaded'] as const
@@ -34,8 +35,13 @@ export async function buildServers(): Promise<void> {
   if (apps.length === 0) return
   const turbo = `${REPO_ROOT}node_modules/.bin/turbo`
   const filters = apps.map((app) => `--filter=@echolab/${app}`)
-  await promisify(execFile)(turbo, ['run', 'build', ...filters, '--output-logs=errors-only'], {
-    cwd: REPO_ROOT,
-    timeout: 300_000,
-  })
+  try {
+    await promisify(execFile)(turbo, ['run', 'build', ...filters, '--output-logs=errors-only'], {
+      cwd: REPO_ROOT,
+      timeout: 300_000,
+    })
+  } catch (error) {
+    const said = (error as { stderr?: string }).stderr?.trim() || (error as Error).message
+    throw new ProgramError(`the servers' build failed, nothing was started:\n${said}`, 1)
+  }
 }
