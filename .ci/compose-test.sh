@@ -2,8 +2,9 @@
 # Runs the compose stack for real against a Docker engine, once per server:
 # builds the images, starts the server and waits until it is healthy, runs CLIENTS scripted client
 # containers to the end, then checks that every client exited 0 and printed its echoes, that the
-# server logged every client's messages, that the published port answers from the host, and that
-# the server stops cleanly on SIGTERM. Always removes what it started.
+# server logged every client's messages, that the published port answers from the host, that the
+# docs' `compose run` line leaves the server alone, and that the server (PID 1, no init) stops
+# cleanly on SIGTERM. Always removes what it started.
 #
 # Usage: bash .ci/compose-test.sh      (after .ci/docker-setup.sh; about 1 min warm, 2 min cold)
 # Env:   ECHOLAB_COMPOSE_SERVERS="server-threaded server-blocking"   which servers to run
@@ -112,6 +113,19 @@ host_port_answers() { # a person's `nc 127.0.0.1 5000`, on the port compose publ
   [ "$reply" = "Echo: from the host" ]
 }
 
+# The docs' interactive line (docs/docker.md), without a terminal: from a shell where
+# ECHOLAB_SERVER is not set it must still leave the running server alone (--no-deps), not
+# recreate it as the default server.
+run_line_leaves_server_alone() {
+  local before after
+  before=$(dc ps -q server)
+  (unset ECHOLAB_SERVER && dc run --rm --no-deps -T -e CLIENT_COUNT=1 -e CLIENT_TEXT='from run' client \
+    </dev/null >"$log/run" 2>&1) || { cat "$log/run"; return 1; }
+  after=$(dc ps -q server)
+  echo "    server container before and after: ${before:0:12} ${after:0:12}"
+  [ -n "$before" ] && [ "$before" = "$after" ] && grep -q '^Echo: from run' "$log/run"
+}
+
 stops_on_sigterm() {
   dc stop server >/dev/null 2>&1 || return 1
   local code
@@ -137,6 +151,7 @@ for server in $SERVERS; do
       check "$server: the server log shows one session at a time" one_session_at_a_time
     fi
     check "$server: the published port answers from the host" host_port_answers
+    check "$server: the docs' \`compose run\` line leaves the running server alone" run_line_leaves_server_alone
     check "$server: the server stops on SIGTERM with exit code 0" stops_on_sigterm
   fi
   [ "$failed" -eq 0 ] || show_logs "$server"

@@ -1,6 +1,6 @@
-// Adds up the vitest "Tests" lines of every package in a turbo log, and the build cache and compose
-// checks, and prints the totals as the one line CI reads: "N passed, N failed". Exits 1 if any
-// test failed or none ran.
+// Adds up the vitest "Tests" lines of every package in a turbo log, and the build cache, compose
+// and swarm checks (each script's "NAME: N passed, N failed" line), and prints the totals as the
+// one line CI reads: "N passed, N failed". Exits 1 if any test failed or none ran.
 import { readFileSync } from 'node:fs'
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: strips the ANSI colours of the log
@@ -10,7 +10,7 @@ let passed = 0
 let failed = 0
 let packages = 0
 for (const line of text.split('\n')) {
-  const checks = line.match(/^(?:compose|build cache): (\d+) passed, (\d+) failed$/)
+  const checks = line.match(/^(?:compose|swarm|build cache): (\d+) passed, (\d+) failed$/)
   if (checks) {
     passed += Number(checks[1])
     failed += Number(checks[2])
@@ -22,6 +22,8 @@ for (const line of text.split('\n')) {
   passed += Number(tests[1].match(/(\d+) passed/)?.[1] ?? 0)
   failed += Number(tests[1].match(/(\d+) failed/)?.[1] ?? 0)
 }
-console.log(`\ntotals over ${packages} vitest packages, the build cache and the compose stack:`)
+console.log(
+  `\ntotals over ${packages} vitest packages, the build cache and the compose and swarm stacks:`,
+)
 console.log(`${passed} passed, ${failed} failed`)
 process.exit(failed > 0 || passed === 0 ? 1 : 0)
