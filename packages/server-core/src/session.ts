@@ -15,17 +15,17 @@
 import type { Duplex } from 'node:stream'
 import { EchoError, isQuitWord, LineDecoder, ReplyBatch } from '@echolab/protocol'
 import type { EndReason } from './end-reasons.ts'
+import { LINGERS } from './lingers.ts'
 
 /**
- * How long and how much a session that has ended keeps reading (and dropping) what the client
- * still sends: enough that a client that is still writing when it is told goodbye gets its last
- * replies rather than a reset, not enough to make reading garbage a cheap way to burn a core.
+ * How much a session that has ended keeps reading (and dropping) what the client still sends,
+ * for up to `LINGERS.toldClientMs` after its last reply is written out: enough that a client
+ * that is still writing when it is told goodbye gets its last replies rather than a reset, not
+ * enough to make reading garbage a cheap way to burn a core.
  */
 export const AFTER_GOODBYE = Object.freeze({
   /** Dropped bytes past which the connection is destroyed: a few reads' worth. */
   maxDroppedBytes: 256 * 1024,
-  /** Time after the last reply is written out (capped by `drainTimeoutMs`). */
-  lingerMs: 2_000,
 })
 
 export interface SessionOptions {
@@ -258,7 +258,7 @@ class Session {
       stream.destroy()
     }
     this.#drainTimer = setTimeout(destroy, this.#options.drainTimeoutMs).unref()
-    const lingerMs = Math.min(AFTER_GOODBYE.lingerMs, this.#options.drainTimeoutMs)
+    const lingerMs = Math.min(LINGERS.toldClientMs, this.#options.drainTimeoutMs)
     stream.once('finish', () => {
       clearTimeout(this.#drainTimer)
       this.#drainTimer = setTimeout(destroy, lingerMs).unref()

@@ -10,7 +10,7 @@
  */
 import type { Server, Socket } from 'node:net'
 import { EchoError } from '@echolab/protocol'
-import { LINGERS } from '../shutdown/lingers.ts'
+import { LINGERS } from '../lingers.ts'
 
 /** Where accepted sockets wait for the loop; the blocking server's is bounded and visible. */
 export interface ConnectionQueue {

@@ -8,7 +8,7 @@
  * the threaded server has its own.
  */
 import type { Socket } from 'node:net'
-import { LINGERS } from './lingers.ts'
+import { LINGERS } from '../lingers.ts'
 
 export class LiveSessions {
   readonly #told = new AbortController()
