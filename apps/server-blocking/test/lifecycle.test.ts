@@ -3,6 +3,7 @@
  * formats, --help and the metrics endpoint.
  */
 import { once } from 'node:events'
+import { setTimeout as delay } from 'node:timers/promises'
 import { connectClient, withTimeout } from '@echolab/testkit'
 import { describe, expect, it } from 'vitest'
 import { closedAfterEach, connOf, logOf } from './server.ts'
@@ -62,6 +63,36 @@ describe('shutting down', () => {
       messages: 2,
     })
     expect(server.logs.at(-1)).toMatchObject({ msg: 'stopped', exitStatus: 1 })
+  })
+})
+
+describe('one Ctrl-C under npm start (the same signal twice at once)', () => {
+  it('is one request: the client being served keeps its grace period', async () => {
+    const server = await open.server()
+    const first = await open.beingServed(server)
+    // What the terminal and npm do with one Ctrl-C: the same signal, twice, back to back.
+    server.child.kill('SIGINT')
+    server.child.kill('SIGINT')
+    await server.waitForLog((l) => l.msg === 'shutting down', '"shutting down"')
+    first.sendLine('still served')
+    expect(await first.nextLine()).toBe('Echo: still served')
+    first.sendLine('sair')
+    expect(await withTimeout(server.exited, 15_000, 'the server to exit')).toEqual({
+      code: 0,
+      signal: null,
+    })
+    expect(server.logs.some((l) => l.msg === 'second signal: stopping now')).toBe(false)
+  })
+
+  it('but the same signal again a second later is a second request: "now", exit 1', async () => {
+    const server = await open.server(['--shutdown-grace-ms', '600000'])
+    const first = await open.beingServed(server)
+    server.child.kill('SIGINT')
+    await server.waitForLog((l) => l.msg === 'shutting down', '"shutting down"')
+    // A person pressing Ctrl-C again on purpose, past the window that merges npm's copy.
+    await delay(1_500)
+    expect(await server.stop('SIGINT')).toEqual({ code: 1, signal: null })
+    expect((await first.readToEnd()).toString()).toBe('Error: server shutting down\n')
   })
 })
 

@@ -7,8 +7,9 @@
  *   once, and the process exits with status 1 (what operators expect of a second Ctrl-C).
  *
  * One Ctrl-C is one request, also under `npm start`: the terminal signals the whole foreground
- * group and npm forwards the signal to its `sh -c` child, but that shell does not pass it on, so
- * the server receives it once (checked in tmux, npm 11 with dash; see server-core's README).
+ * group, and npm forwards the same signal to its child, which `exec`s into the server, so one
+ * keypress arrives twice, a few milliseconds apart (seen in tmux). The same signal again within
+ * SAME_REQUEST_MS is taken as that same request; a person's deliberate second Ctrl-C comes later.
  *
  * What stopping means is the server's own (closing listeners and a waiting line, or telling
  * worker threads); this class owns the order, the log lines, the exit status and the flush.
@@ -36,6 +37,13 @@ export interface ShutdownOptions {
 
 type Phase = 'starting' | 'serving' | 'draining' | 'ending-now'
 
+/**
+ * A repeat of the signal that started the shutdown, this soon after it, is the same request
+ * delivered twice (npm forwarding the terminal's Ctrl-C), not a second one. npm's copy comes
+ * within milliseconds; a person pressing Ctrl-C again on purpose takes longer than this.
+ */
+const SAME_REQUEST_MS = 1_000
+
 const SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT']
 
 export class Shutdown {
@@ -43,6 +51,8 @@ export class Shutdown {
   #phase: Phase = 'starting'
   /** A signal that came before the server was serving: acted on once it is. */
   #early: NodeJS.Signals | null = null
+  /** The signal that started the shutdown, and when it came. */
+  #first: { signal: NodeJS.Signals; at: number } | null = null
 
   /**
    * Listens for the signals at once: one that comes the moment "listening" is out must not meet
@@ -77,6 +87,11 @@ export class Shutdown {
   }
 
   #onSignal = (signal: NodeJS.Signals): void => {
+    if (this.#isRepeat(signal)) {
+      this.#options.log.debug({ signal }, 'the same signal again at once: one request')
+      return
+    }
+    this.#first ??= { signal, at: performance.now() }
     switch (this.#phase) {
       case 'starting':
         if (this.#early === null) this.#early = signal
@@ -91,6 +106,11 @@ export class Shutdown {
       case 'ending-now':
         return // already as fast as it gets
     }
+  }
+
+  #isRepeat(signal: NodeJS.Signals): boolean {
+    const first = this.#first
+    return first?.signal === signal && performance.now() - first.at < SAME_REQUEST_MS
   }
 
   async #begin(
