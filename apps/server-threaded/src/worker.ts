@@ -67,9 +67,9 @@ async function listenAndServe(target: ListenTarget): Promise<void> {
     post({ type: 'listen-failed', message: error.message, code: error.code })
     return
   }
-  // DESIGN.md: the concurrent server goes back to accepting at once.
-  for await (const socket of connections(server, { signal: stopAccepting.signal }))
-    void serve(socket)
+  // The lab's concurrent loop: hand the connection over and go back to accepting at once.
+  const accepting = { signal: stopAccepting.signal }
+  for await (const socket of connections(server, accepting)) void serve(socket)
 }
 
 async function serve(socket: Socket): Promise<void> {
