@@ -10,7 +10,9 @@ import { join, resolve } from 'node:path'
 /** apps/server-threaded/bench -> the repository root. */
 export const REPO_ROOT = resolve(import.meta.dirname, '../../..')
 const ANCHORS = resolve(REPO_ROOT, '../shared/anchors')
-const THREADED_ENTRY = join(REPO_ROOT, 'apps/server-threaded/src/main.ts')
+// What ships (DESIGN.md, "What ships is built"): `npm run bench` builds both first.
+const THREADED_ENTRY = join(REPO_ROOT, 'apps/server-threaded/dist/main.mjs')
+const BLOCKING_ENTRY = join(REPO_ROOT, 'apps/server-blocking/dist/main.mjs')
 // Debian's python3 has python3-uvloop; a pyenv shim on PATH may not.
 const SYSTEM_PYTHON = '/usr/bin/python3'
 const BUILD_TOOLS_HINT =
@@ -21,12 +23,14 @@ export interface BenchServer {
   /** What this server is, for the table's legend. */
   about: string
   command: (port: number) => { file: string; args: string[]; env?: Record<string, string> }
+  /** Serves one client at a time: measured idle, never loaded. */
+  oneAtATime?: boolean
 }
 
 export interface Anchors {
   dir: string
   loadgen: string
-  /** Servers that could be built here, ours first. */
+  /** Servers that could be built here, ours first (the blocking server second). */
   servers: BenchServer[]
   /** One line per anchor that could not be built, and why. */
   skipped: string[]
@@ -35,6 +39,9 @@ export interface Anchors {
 /** Copies the anchors to a temporary folder and builds the load generator and the servers. */
 export function buildAnchors(threadedArgs: readonly string[]): Anchors {
   if (!existsSync(ANCHORS)) throw new Error(`no anchors at ${ANCHORS}`)
+  for (const entry of [THREADED_ENTRY, BLOCKING_ENTRY]) {
+    if (!existsSync(entry)) throw new Error(`no ${entry}: run \`npm run build\` first`)
+  }
   const dir = mkdtempSync(join(tmpdir(), 'echolab-bench-'))
   cpSync(ANCHORS, dir, { recursive: true })
   makeWritable(dir)
@@ -49,10 +56,20 @@ export function buildAnchors(threadedArgs: readonly string[]): Anchors {
   const servers: BenchServer[] = [
     {
       name: 'server-threaded',
-      about: `this server (${threadedArgs.join(' ') || 'default settings'}), JSON logs at info to a file`,
+      about: `this server, built (${threadedArgs.join(' ') || 'default settings'}), JSON logs at info to a file`,
       command: (port) => ({
         file: process.execPath,
         args: [THREADED_ENTRY, '--host', '127.0.0.1', '--port', String(port), ...threadedArgs],
+        env: { LOG_FORMAT: 'json' },
+      }),
+    },
+    {
+      name: 'server-blocking',
+      about: 'the blocking server (default settings), JSON logs at info to a file',
+      oneAtATime: true,
+      command: (port) => ({
+        file: process.execPath,
+        args: [BLOCKING_ENTRY, '--host', '127.0.0.1', '--port', String(port)],
         env: { LOG_FORMAT: 'json' },
       }),
     },
