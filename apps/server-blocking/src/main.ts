@@ -10,8 +10,10 @@
  * `--help` lists every setting. SIGTERM or Ctrl-C stops it cleanly.
  */
 import { createServer, type Socket } from 'node:net'
+import { threadId } from 'node:worker_threads'
 import { describeSettings, loadConfig, runMain } from '@echolab/cli'
 import {
+  ConnectionWatch,
   checkServerConfig,
   connections,
   createLogger,
@@ -25,6 +27,7 @@ import {
   serveMetrics,
   sessionLimits,
   stdoutSink,
+  WatchHub,
 } from '@echolab/server-core'
 import { SETTINGS } from './settings.ts'
 import { WaitingRoom } from './waiting-room.ts'
@@ -45,7 +48,20 @@ runMain(SERVICE, async () => {
   const metricsRow = metrics.row(0)
 
   const server = createServer({ allowHalfOpen: true, noDelay: true })
-  const waitingRoom = new WaitingRoom({ maxWaiting: config.maxWaiting, log, metricsRow })
+  // The live view (issue 14): one thread, so the hub takes the batches directly.
+  const watch: ConnectionWatch = new ConnectionWatch({
+    thread: threadId,
+    describe: () => waitingRoom.connections(),
+    send: (batch) => hub.receive(batch),
+  })
+  const hub = new WatchHub({
+    server: SERVICE,
+    scheduling: 'one-at-a-time',
+    threads: () => [threadId],
+    setWatched: (on) => watch.watch(on),
+    requestSnapshot: (request) => watch.snapshot(request),
+  })
+  const waitingRoom = new WaitingRoom({ maxWaiting: config.maxWaiting, log, metricsRow, watch })
   const sessions = new LiveSessions()
   const stopAccepting = new AbortController()
   let waitersTold = Promise.resolve()
@@ -71,6 +87,7 @@ runMain(SERVICE, async () => {
     server: SERVICE,
     snapshot: () => metrics.snapshot(sessions.size),
     healthy: () => shutdown.accepting,
+    watch: hub,
     host: config.metricsHost,
     port: config.metricsPort,
     log,
@@ -88,6 +105,8 @@ runMain(SERVICE, async () => {
       budget,
       signal: sessions.signal,
       metricsRow,
+      conn: waitingRoom.currentId,
+      watch,
     })
     await sessions.track(socket, served)
   }

@@ -17,7 +17,9 @@ import type { Socket } from 'node:net'
 import { EchoError } from '@echolab/protocol'
 import {
   type ConnectionQueue,
+  type ConnectionWatch,
   isPeerReset,
+  type KnownConnection,
   type Logger,
   type MetricsRow,
   refuse,
@@ -29,9 +31,12 @@ export interface WaitingRoomOptions {
   log: Logger
   /** Where the waiting and refused clients are counted for /metrics. */
   metricsRow?: MetricsRow | undefined
+  /** The live view: told who connects, waits, is served or leaves the line. */
+  watch?: ConnectionWatch | undefined
 }
 
 interface Waiter {
+  id: number
   socket: Socket
   log: Logger
   arrivedAt: number
@@ -43,18 +48,22 @@ export class WaitingRoom implements ConnectionQueue {
   readonly maxWaiting: number
   readonly #log: Logger
   readonly #metricsRow: MetricsRow | undefined
+  readonly #watch: ConnectionWatch | undefined
   readonly #line: Waiter[] = []
   readonly #logs = new WeakMap<Socket, Logger>()
   #lastConnectionId = 0
+  /** The client being served, for the live view's snapshot. */
+  #current: Waiter | undefined
   // The accept loop asks for the next socket only when it is free: from a `next()` that returned
   // a socket to the following `next()`, a client is being served.
   #serving = false
   #closed = false
 
-  constructor({ maxWaiting, log, metricsRow }: WaitingRoomOptions) {
+  constructor({ maxWaiting, log, metricsRow, watch }: WaitingRoomOptions) {
     this.maxWaiting = maxWaiting
     this.#log = log
     this.#metricsRow = metricsRow
+    this.#watch = watch
   }
 
   /** Clients waiting now, not counting the one being served. */
@@ -67,30 +76,63 @@ export class WaitingRoom implements ConnectionQueue {
     return this.#logs.get(socket) ?? this.#log
   }
 
+  /** The id of the client `next()` last handed out, the one being served (0 before anyone). */
+  get currentId(): number {
+    return this.#current?.id ?? 0
+  }
+
+  /** Who is here now, for the live view: the client being served, then the line in order. */
+  *connections(): Iterable<KnownConnection> {
+    const current = this.#current
+    if (current !== undefined && !current.socket.destroyed) {
+      yield {
+        id: current.id,
+        socket: current.socket,
+        state: 'served',
+        connectedAt: current.arrivedAt,
+      }
+    }
+    for (const { id, socket, arrivedAt } of this.#line) {
+      yield { id, socket, state: 'waiting', connectedAt: arrivedAt }
+    }
+  }
+
   admit(socket: Socket): void {
-    const log = this.#log.child({ conn: ++this.#lastConnectionId })
+    const id = ++this.#lastConnectionId
+    const log = this.#log.child({ conn: id })
     this.#logs.set(socket, log)
     log.info({ peer: `${socket.remoteAddress}:${socket.remotePort}` }, 'connected')
+    this.#watch?.connected(id, socket)
     const mustWait = this.#serving || this.#line.length > 0
     if (this.#closed) {
-      void this.#refuse(socket, log, EchoError.shuttingDown())
+      void this.#refuse(id, socket, log, EchoError.shuttingDown())
     } else if (mustWait && this.#line.length >= this.maxWaiting) {
       this.#metricsRow?.add('connectionsRefused')
-      void this.#refuse(socket, log, EchoError.serverBusy(`${this.#line.length} clients waiting`))
+      void this.#refuse(
+        id,
+        socket,
+        log,
+        EchoError.serverBusy(`${this.#line.length} clients waiting`),
+      )
     } else {
-      this.#line.push(this.#watch(socket, log))
+      this.#line.push(this.#watchForHangUp(id, socket, log))
       this.#metricsRow?.add('connectionsWaiting')
-      if (mustWait) log.info({ position: this.#line.length }, 'waiting')
+      if (mustWait) {
+        log.info({ position: this.#line.length }, 'waiting')
+        this.#watch?.waiting(id, this.#line.length)
+      }
     }
   }
 
   next(): Socket | undefined {
     const waiter = this.#line.shift()
     this.#serving = waiter !== undefined
+    this.#current = waiter
     if (waiter === undefined) return undefined
     this.#metricsRow?.add('connectionsWaiting', -1)
     waiter.stopWatching()
     waiter.log.info({ waitedMs: Math.round(performance.now() - waiter.arrivedAt) }, 'served')
+    this.#watch?.served(waiter.id)
     return waiter.socket
   }
 
@@ -103,17 +145,18 @@ export class WaitingRoom implements ConnectionQueue {
     const told = this.#line.splice(0).map((waiter) => {
       this.#metricsRow?.add('connectionsWaiting', -1)
       waiter.stopWatching()
-      return this.#refuse(waiter.socket, waiter.log, EchoError.shuttingDown())
+      return this.#refuse(waiter.id, waiter.socket, waiter.log, EchoError.shuttingDown())
     })
     await Promise.all(told)
   }
 
-  #refuse(socket: Socket, log: Logger, error: EchoError): Promise<void> {
+  #refuse(id: number, socket: Socket, log: Logger, error: EchoError): Promise<void> {
     log.info({ code: error.code, reason: error.reason }, 'refused')
+    this.#watch?.ended(id, 'refused')
     return refuse(socket, error)
   }
 
-  #watch(socket: Socket, log: Logger): Waiter {
+  #watchForHangUp(id: number, socket: Socket, log: Logger): Waiter {
     const arrivedAt = performance.now()
     const leave = (why: string, error?: Error): void => {
       const at = this.#line.findIndex((waiter) => waiter.socket === socket)
@@ -122,6 +165,7 @@ export class WaitingRoom implements ConnectionQueue {
       this.#metricsRow?.add('connectionsWaiting', -1)
       stopWatching()
       socket.destroy()
+      this.#watch?.ended(id, 'left-queue')
       const fields = { why, position: at + 1, waitedMs: Math.round(performance.now() - arrivedAt) }
       if (error !== undefined && !isPeerReset(error))
         log.warn({ ...fields, err: error }, 'left the queue')
@@ -139,6 +183,6 @@ export class WaitingRoom implements ConnectionQueue {
     socket.on('error', onError)
     socket.on('close', onClose)
     socket.on('end', onEnd)
-    return { socket, log, arrivedAt, stopWatching }
+    return { id, socket, log, arrivedAt, stopWatching }
   }
 }

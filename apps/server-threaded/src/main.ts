@@ -20,6 +20,7 @@ import {
   Shutdown,
   serveMetrics,
   stdoutSink,
+  WatchHub,
 } from '@echolab/server-core'
 import { checkNobodyListens } from './port-check.ts'
 import { SERVICE, THREADED_SETTINGS, type ThreadedConfig } from './settings.ts'
@@ -52,7 +53,23 @@ async function main(): Promise<void> {
   // Test-only fault hook: nothing on the network can reach it, and without this variable at
   // start SIGUSR2 keeps its default meaning (end the process).
   const testFaults = process.env.ECHOLAB_TEST_FAULTS === '1'
-  const pool = new WorkerPool({ size: threads, config, log, sink, testFaults })
+  // The live view (issue 14): the hub merges every worker's events into one stream.
+  const hub: WatchHub = new WatchHub({
+    server: SERVICE,
+    scheduling: 'concurrent',
+    threads: () => pool.threadIds,
+    setWatched: (on) => pool.watch(on),
+    requestSnapshot: (request) => pool.requestSnapshot(request),
+  })
+  const pool = new WorkerPool({
+    size: threads,
+    config,
+    log,
+    sink,
+    testFaults,
+    onWatchBatch: (batch) => hub.receive(batch),
+    onThreadGone: (threadId) => hub.threadGone(threadId),
+  })
   // Like the shutdown signals, before "listening" is out: a test may send it right after.
   if (testFaults) process.on('SIGUSR2', () => pool.crashOne())
 
@@ -75,6 +92,7 @@ async function main(): Promise<void> {
       server: SERVICE,
       snapshot: () => pool.metrics(),
       healthy: () => shutdown.accepting,
+      watch: hub,
       host: config.metricsHost,
       port: config.metricsPort,
       log,

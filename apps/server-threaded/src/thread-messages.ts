@@ -3,6 +3,7 @@
  * the protocol's LogLinesMessage). Every message has a `type`; nothing here comes from the
  * network.
  */
+import type { WatchBatch } from '@echolab/server-core'
 import type { ThreadedConfig } from './settings.ts'
 
 /** Everything a worker gets at birth. */
@@ -33,6 +34,10 @@ export type ToWorker =
   | { type: 'stop-now' }
   /** Test fault hook: throw from the event loop, as a bug would. */
   | { type: 'crash' }
+  /** Someone watches the live view (or nobody does any more). */
+  | { type: 'watch'; on: boolean }
+  /** Put a snapshot of this thread's connections in its event stream, answering `request`. */
+  | { type: 'watch-snapshot'; request: number }
 
 /** Worker -> main thread. */
 export type FromWorker =
@@ -41,8 +46,10 @@ export type FromWorker =
   | { type: 'listen-failed'; message: string; code: string | undefined }
   /** Every session has ended and the logs are flushed; the thread is about to exit. */
   | { type: 'stopped' }
+  /** The live view's events of this thread, in order. */
+  | { type: 'watch-batch'; batch: WatchBatch }
 
-const FROM_WORKER_TYPES = new Set(['ready', 'listening', 'listen-failed', 'stopped'])
+const FROM_WORKER_TYPES = new Set(['ready', 'listening', 'listen-failed', 'stopped', 'watch-batch'])
 
 export function isFromWorker(value: unknown): value is FromWorker {
   return FROM_WORKER_TYPES.has((value as { type?: unknown } | null)?.type as string)

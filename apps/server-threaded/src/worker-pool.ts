@@ -14,6 +14,7 @@ import {
   type LogSink,
   type MetricsSnapshot,
   ServerMetrics,
+  type WatchBatch,
 } from '@echolab/server-core'
 import { ConnectionCounters } from './connection-counters.ts'
 import { RestartPolicy } from './restart-policy.ts'
@@ -44,6 +45,10 @@ export interface WorkerPoolOptions {
   sink: LogSink
   testFaults: boolean
   policy?: RestartPolicy
+  /** Where the workers' live-view events go (the WatchHub). */
+  onWatchBatch?: (batch: WatchBatch) => void
+  /** A worker has exited: its connections are gone. */
+  onThreadGone?: (threadId: number) => void
 }
 
 /** One slot's current worker. */
@@ -56,7 +61,12 @@ class PoolThread {
   leaving = false
   error: Error | undefined
 
-  constructor(slot: number, workerData: WorkerData, sink: LogSink) {
+  constructor(
+    slot: number,
+    workerData: WorkerData,
+    sink: LogSink,
+    onWatchBatch: ((batch: WatchBatch) => void) | undefined,
+  ) {
     this.slot = slot
     this.worker = new Worker(WORKER_ENTRY, {
       workerData,
@@ -66,7 +76,9 @@ class PoolThread {
     this.threadId = this.worker.threadId
     this.worker.on('message', (message: unknown) => {
       if (isLogLinesMessage(message)) sink.write(message.lines)
-      else if (isFromWorker(message) && message.type === 'stopped') this.leaving = true
+      else if (!isFromWorker(message)) return
+      else if (message.type === 'stopped') this.leaving = true
+      else if (message.type === 'watch-batch') onWatchBatch?.(message.batch)
     })
     this.worker.on('error', (error) => {
       this.error = error
@@ -122,6 +134,7 @@ export class WorkerPool {
   readonly #restartTimers = new Set<NodeJS.Timeout>()
   #target: ListenTarget | null = null
   #stopping = false
+  #watched = false
   #fail: (reason: Error) => void = () => {}
 
   constructor(options: WorkerPoolOptions) {
@@ -170,6 +183,26 @@ export class WorkerPool {
     return this.#metrics.snapshot(this.active)
   }
 
+  /** The ids of the workers serving now (the live view waits for a snapshot from each). */
+  get threadIds(): number[] {
+    return this.#threads.flatMap((thread) => (thread === undefined ? [] : [thread.threadId]))
+  }
+
+  /** Turns the live view's events on or off in every worker, and in those that replace them. */
+  watch(on: boolean): void {
+    this.#watched = on
+    this.#broadcast({ type: 'watch', on })
+  }
+
+  /** Asks every worker for a snapshot of its connections in its event stream. */
+  requestSnapshot(request: number): void {
+    this.#broadcast({ type: 'watch-snapshot', request })
+  }
+
+  #broadcast(message: ToWorker): void {
+    for (const thread of this.#threads) thread?.send(message)
+  }
+
   /** Test fault hook: makes the first serving worker throw. */
   crashOne(): void {
     const thread = this.#threads.find((t) => t !== undefined && !t.leaving)
@@ -214,14 +247,17 @@ export class WorkerPool {
       slot,
       testFaults,
     }
-    const thread = new PoolThread(slot, data, sink)
+    const thread = new PoolThread(slot, data, sink, this.#options.onWatchBatch)
     this.#threads[slot] = thread
+    // Queued until the worker listens for messages: it starts watching as it starts serving.
+    if (this.#watched) thread.send({ type: 'watch', on: true })
     return thread
   }
 
   #superviseAfterStart(thread: PoolThread): void {
     void thread.exited.then((exitCode) => {
       if (this.#threads[thread.slot] === thread) this.#threads[thread.slot] = undefined
+      this.#options.onThreadGone?.(thread.threadId)
       if (thread.leaving || this.#stopping) return
       this.#onCrash(thread, exitCode)
     })

@@ -7,9 +7,10 @@
  * when to stop. Its log lines go to the main thread (LineForwarder), which writes them out.
  */
 import { createServer, type Socket } from 'node:net'
-import { parentPort, workerData } from 'node:worker_threads'
+import { parentPort, threadId, workerData } from 'node:worker_threads'
 import { EchoError } from '@echolab/protocol'
 import {
+  ConnectionWatch,
   connections,
   createLogger,
   LineForwarder,
@@ -49,6 +50,11 @@ const sessionOptions = sessionLimits(config)
 const stopAccepting = new AbortController()
 const sessions = new LiveSessions()
 let stopped = false
+/**
+ * Each session's connection id, for the live view's snapshot of connections opened before anyone
+ * watched: an entry in one map (no object) per connection is all it costs while nobody does.
+ */
+const connIds = new Map<Socket, number>()
 
 const server = createServer({ allowHalfOpen: true, noDelay: true })
 // Accept failures (EMFILE, ...) hit one connection, not the thread: log and keep accepting.
@@ -57,6 +63,16 @@ server.on('error', (error) => log.error({ err: error }, 'accept failed'))
 function post(message: FromWorker): void {
   toMain.postMessage(message)
 }
+
+// The live view (issue 14): this thread's events go to the main thread, which merges every
+// thread's into one stream.
+const watch = new ConnectionWatch({
+  thread: threadId,
+  *describe() {
+    for (const [socket, id] of connIds) yield { id, socket, state: 'served' as const }
+  },
+  send: (batch) => post({ type: 'watch-batch', batch }),
+})
 
 async function listenAndServe(target: ListenTarget): Promise<void> {
   try {
@@ -78,21 +94,34 @@ async function serve(socket: Socket): Promise<void> {
   if (active === null) {
     metricsRow.add('connectionsRefused')
     log.info({ peer, maxClients: config.maxClients }, 'refused')
+    if (watch.watched) {
+      const id = counters.nextId()
+      watch.connected(id, socket)
+      watch.ended(id, 'refused')
+    }
     void refuse(socket, EchoError.serverBusy(`${config.maxClients} clients connected`))
     return
   }
-  const sessionLog = log.child({ conn: counters.nextId() })
+  const conn = counters.nextId()
+  const sessionLog = log.child({ conn })
   sessionLog.info({ peer, active }, 'connected')
+  connIds.set(socket, conn)
+  // Nobody waits here: connected and served at once.
+  watch.connected(conn, socket)
+  watch.served(conn)
   const served = serveConnection(socket, {
     log: sessionLog,
     session: sessionOptions,
     budget,
     signal: sessions.signal,
     metricsRow,
+    conn,
+    watch,
   })
   try {
     await sessions.track(socket, served)
   } finally {
+    connIds.delete(socket)
     counters.release()
   }
 }
@@ -107,6 +136,7 @@ async function stop(ending: () => Promise<void>): Promise<void> {
   await ending()
   if (stopped) return
   stopped = true
+  watch.flush()
   sink.flushSync()
   post({ type: 'stopped' })
   toMain.close()
@@ -122,6 +152,12 @@ toMain.on('message', (message: ToWorker) => {
       break
     case 'stop-now':
       void stop(() => sessions.end())
+      break
+    case 'watch':
+      watch.watch(message.on)
+      break
+    case 'watch-snapshot':
+      watch.snapshot(message.request)
       break
     case 'crash':
       if (testFaults) {

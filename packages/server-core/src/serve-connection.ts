@@ -10,6 +10,7 @@ import type { Logger } from 'pino'
 import type { MessageLogBudget } from './logs/message-log-budget.ts'
 import type { MetricsRow } from './metrics/server-metrics.ts'
 import { type SessionOptions, type SessionReport, serveSession } from './session.ts'
+import type { ConnectionWatch } from './watch/connection-watch.ts'
 
 export interface ServeOptions {
   /** A child logger that already carries the connection id and peer. */
@@ -20,13 +21,17 @@ export interface ServeOptions {
   signal: AbortSignal
   /** This thread's metrics row. */
   metricsRow: MetricsRow
+  /** The connection's id, as in its log lines. */
+  conn: number
+  /** This thread's live view; it does nothing while nobody watches. */
+  watch?: ConnectionWatch | undefined
 }
 
 export async function serveConnection(
   socket: Socket,
   options: ServeOptions,
 ): Promise<SessionReport> {
-  const { log, budget, metricsRow } = options
+  const { log, budget, metricsRow, conn, watch } = options
   // Asked once per session, not once per message: the level does not change while serving.
   const logsMessages = log.isLevelEnabled('info')
   metricsRow.connected()
@@ -35,12 +40,17 @@ export async function serveConnection(
     signal: options.signal,
     onMessage: (message) => {
       metricsRow.message(message.length)
-      if (logsMessages && budget.take()) {
-        log.info({ bytes: message.length, text: preview(message) }, 'message')
+      // One budget for logs and live previews: a watcher sees the messages the log shows.
+      let text: string | undefined
+      if ((logsMessages || watch?.watched) && budget.take()) {
+        text = preview(message)
+        if (logsMessages) log.info({ bytes: message.length, text }, 'message')
       }
+      watch?.message(conn, message.length, text)
     },
   })
   metricsRow.ended(report)
+  watch?.ended(conn, report.reason)
   const { error, durationMs, ...counts } = report
   const fields = { ...counts, durationMs: Math.round(durationMs) }
   // A reset is routine at the edge of a network (STYLE.md principle 11); anything else is a bug.

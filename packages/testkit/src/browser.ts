@@ -28,3 +28,6 @@ export async function launchChromium(): Promise<Browser> {
     ],
   })
 }
+
+export type { Browser } from 'playwright-core'
+export * from './live-page.ts'

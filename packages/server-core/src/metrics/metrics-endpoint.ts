@@ -1,13 +1,16 @@
 /**
  * The optional HTTP port (DESIGN.md, "Health and metrics"): `/healthz` answers 200 while the
  * server accepts connections and 503 while it drains; `/metrics` is the Prometheus text format.
+ * Given a WatchHub, it also serves the live view (`/`, `/connections`, `/events`; issue 14).
  * Both servers start it with `serveMetrics`, before the echo port: if either port is taken,
  * nothing is left listening when the program says so and exits.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { Logger } from 'pino'
 import { listen } from '../accept/listen.ts'
 import { END_REASONS } from '../end-reasons.ts'
+import type { WatchHub } from '../watch/watch-hub.ts'
+import type { serveWatchRoute } from '../watch/watch-routes.ts'
 import type { MetricsSnapshot } from './server-metrics.ts'
 
 export interface MetricsEndpointOptions {
@@ -16,6 +19,8 @@ export interface MetricsEndpointOptions {
   snapshot: () => MetricsSnapshot
   /** False once shutdown has begun. */
   healthy: () => boolean
+  /** The live view's watchers; without it the port serves only /healthz and /metrics. */
+  watch?: WatchHub | undefined
 }
 
 export interface ServeMetricsOptions extends MetricsEndpointOptions {
@@ -25,26 +30,43 @@ export interface ServeMetricsOptions extends MetricsEndpointOptions {
   log: Logger
 }
 
-/** Starts the endpoint when a port is set, and logs where. It never keeps the process alive. */
-export async function serveMetrics(options: ServeMetricsOptions): Promise<void> {
+type WatchRoute = typeof serveWatchRoute
+
+/**
+ * Starts the endpoint when a port is set, and logs where; resolves with it (undefined when off).
+ * It never keeps the process alive.
+ */
+export async function serveMetrics(options: ServeMetricsOptions): Promise<Server | undefined> {
   const { host, port, log } = options
-  if (port === undefined) return
+  if (port === undefined) return undefined
   // Loaded only when asked for: importing node:http also loads http2, undici and more, about
-  // 17 MiB of resident memory in a process that would otherwise never use them.
+  // 17 MiB of resident memory in a process that would otherwise never use them. The live view's
+  // routes (and node:crypto with them) likewise.
   const { createServer } = await import('node:http')
-  const endpoint = createServer((request, response) => answer(options, request, response))
+  const watchRoute =
+    options.watch === undefined
+      ? undefined
+      : (await import('../watch/watch-routes.ts')).serveWatchRoute
+  const endpoint = createServer((request, response) =>
+    answer(options, watchRoute, request, response),
+  )
   const at = await listen(endpoint.unref(), { host, port })
   log.info({ address: at.address, port: at.port }, 'metrics endpoint listening')
+  return endpoint
 }
 
 function answer(
   options: MetricsEndpointOptions,
+  watchRoute: WatchRoute | undefined,
   request: IncomingMessage,
   response: ServerResponse,
 ): void {
-  const path = (request.url ?? '/').split('?')[0]
+  const path = (request.url ?? '/').split('?')[0] ?? '/'
+  const { watch } = options
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     response.writeHead(405, { allow: 'GET, HEAD' }).end()
+  } else if (watch !== undefined && watchRoute?.(watch, path, request, response)) {
+    return
   } else if (path === '/healthz') {
     const healthy = options.healthy()
     response
@@ -53,11 +75,14 @@ function answer(
   } else if (path === '/metrics') {
     response
       .writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' })
-      .end(formatPrometheus(options.server, options.snapshot()))
+      .end(
+        formatPrometheus(options.server, options.snapshot()) +
+          (watch?.prometheus(`server="${options.server}"`) ?? ''),
+      )
   } else {
     response
       .writeHead(404, { 'content-type': 'text/plain; charset=utf-8' })
-      .end('try /healthz or /metrics\n')
+      .end(`try /healthz or /metrics${watch === undefined ? '' : ', or / for the live view'}\n`)
   }
 }
 
