@@ -101,4 +101,26 @@ describe('the lab, run for real', () => {
     )
     expect(firstReplyMs(free)).toBeLessThan(rowOf(t, 'threaded: slow client').errors[0]!.atMs)
   })
+
+  it("experiment 2's checks refuse what the concurrent server does, and say why", async () => {
+    const staircase = EXPERIMENTS.find((e) => e.id === '2')!
+    // The same clients and checks, but the threaded server behind the blocking server's label.
+    const impostor = {
+      ...staircase,
+      servers: [{ label: 'server-blocking', app: 'server-threaded', flags: [] }] as const,
+    }
+    const result = await withTimeout(
+      runExperiment(impostor, new AbortController().signal),
+      90_000,
+      'the impostor experiment to finish',
+    )
+    const failed = new Map(result.problems.map((p) => [p.says, p.why]))
+    expect(failed.get('client 2 waits in line (the server logs it "waiting")')).toBe(
+      'the server never logged client 2 waiting',
+    )
+    expect(failed.get('client 2 gets no reply until client 1 has left')).toMatch(
+      /^client 2's first reply came at [\d.]+ s, before client 1's session ended at [\d.]+ s$/,
+    )
+    expect(failed.has('every message gets its echo')).toBe(false)
+  })
 })

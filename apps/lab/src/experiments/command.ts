@@ -27,6 +27,7 @@ export const experiments: Subcommand = {
     const results: ExperimentResult[] = []
     try {
       await buildServers()
+      out.write(LAB_PREFACE)
       for (const experiment of chosen) {
         out.write(`\n${experimentHeading(experiment, paint)}`)
         const result = await runExperiment(experiment, run.signal, (label, server) => {
@@ -53,9 +54,28 @@ export const experiments: Subcommand = {
         `experiment ${experiment.id} does not show what the lab expects: ${problems.map((p) => `${p.says}: ${p.why}`).join('; ')}`,
       )
     }
+    out.write(
+      failed.length === 0
+        ? paint.ok(
+            `${results.length} of ${results.length} experiments showed what the lab expects.\n`,
+          )
+        : paint.error(
+            `${failed.length} of ${results.length} experiments did not show what the lab expects.\n`,
+          ),
+    )
     return failed.length === 0 ? 0 : 1
   },
 }
+
+/** What a person who has never read the code needs before the first timeline. */
+const LAB_PREFACE = `
+Two echo servers that differ in one thing only: how they schedule their clients.
+  server-blocking serves one client at a time, from its first message to its last; whoever
+  connects meanwhile is accepted but waits in line, unanswered, until the client before leaves.
+  server-threaded serves every client at once, on worker threads.
+Each experiment starts the right server, plays clients timed to show the difference, draws what
+happened (one row per client, time going right), and checks that it shows what the lab expects.
+`
 
 function experimentNumbered(id: string) {
   const found = EXPERIMENTS.find((e) => e.id === id)
