@@ -5,6 +5,12 @@
  */
 export const EXIT_INTERRUPTED = 130
 
+/**
+ * Under `npm run lab` one Ctrl-C arrives twice (from the terminal and from npm passing it on):
+ * a signal this soon after the first is the same request, not "now".
+ */
+const SAME_REQUEST_MS = 1_000
+
 export interface Interruptible {
   signal: AbortSignal
   /** Removes the handlers: the run is over. */
@@ -13,8 +19,13 @@ export interface Interruptible {
 
 export function interruptible(say: (line: string) => void): Interruptible {
   const controller = new AbortController()
+  let firstAt = 0
   const onSignal = (signal: NodeJS.Signals): void => {
-    if (controller.signal.aborted) process.exit(EXIT_INTERRUPTED)
+    if (controller.signal.aborted) {
+      if (performance.now() - firstAt >= SAME_REQUEST_MS) process.exit(EXIT_INTERRUPTED)
+      return
+    }
+    firstAt = performance.now()
     say(`interrupted (${signal}): stopping the servers…`)
     controller.abort(new Error(`interrupted by ${signal}`))
   }
