@@ -1,11 +1,8 @@
 /**
- * The cli package's unit tests: settings are read from argv and env objects given to the loader,
- * so no test starts a process or opens a socket. `npm test -w @echolab/cli` runs them.
+ * The cli package's tests: all unit (argv and env are passed to the loader; nothing starts a
+ * process or opens a socket). `npm test -w @echolab/cli` runs them.
  */
+import { testTiers } from '@echolab/testkit/vitest-tiers'
 import { defineConfig } from 'vitest/config'
 
-export default defineConfig({
-  test: {
-    include: ['test/**/*.test.ts'],
-  },
-})
+export default defineConfig(testTiers({ unit: ['test/**/*.test.ts'] }))

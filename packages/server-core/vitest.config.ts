@@ -1,15 +1,9 @@
 /**
- * The protocol package's unit and property tests, plus a few tests over real sockets on
- * 127.0.0.1 and port 0. `npm test -w @echolab/protocol` runs them.
+ * server-core's tests: unit tests (sessions over in-memory streams, logs through worker threads,
+ * settings, metrics) and, in test/accept/, the accept loop and listening over real sockets on
+ * 127.0.0.1. `npm test -w @echolab/server-core` runs them.
  */
+import { testTiers } from '@echolab/testkit/vitest-tiers'
 import { defineConfig } from 'vitest/config'
 
-export default defineConfig({
-  test: {
-    include: ['test/**/*.test.ts'],
-    // A watchdog, not a speed target: a hung socket or stream fails its test instead of the run.
-    // Generous because the machine is small and shared with other suites.
-    testTimeout: 20_000,
-    hookTimeout: 20_000,
-  },
-})
+export default defineConfig(testTiers({ unit: ['test/*.test.ts'] }))
