@@ -66,7 +66,38 @@ export function serveSession(stream: Duplex, options: SessionOptions): Promise<S
   })
 }
 
+// The session serving a stream, for the listeners every session shares (Session.#on).
+const SESSION = Symbol('echolab session')
+type ServedStream = Duplex & { [SESSION]: Session }
+
 class Session {
+  /**
+   * The stream's and the timers' listeners: one function each per thread, shared by every session
+   * (a listener finds its session on the stream, a timer gets it as its argument), not a closure
+   * each per session: those were a fifth of what a held connection cost (apps/server-threaded
+   * README, "Memory"). The shutdown signal's listener is the session itself (`handleEvent`).
+   */
+  static readonly #on = {
+    data(this: ServedStream, chunk: Buffer): void {
+      this[SESSION].#onData(chunk)
+    },
+    end(this: ServedStream): void {
+      this[SESSION].#onEnd()
+    },
+    error(this: ServedStream, error: Error): void {
+      this[SESSION].#onError(error)
+    },
+    close(this: ServedStream): void {
+      this[SESSION].#onClose()
+    },
+    idle(session: Session): void {
+      session.#onIdle()
+    },
+    drainTimeout(session: Session): void {
+      session.#onDrainTimeout()
+    },
+  }
+
   readonly #stream: Duplex
   readonly #options: SessionOptions
   readonly #resolve: (report: SessionReport) => void
@@ -85,6 +116,8 @@ class Session {
   // Set by a complete message: the idle timer measures time without one.
   #messageSeen = false
   #droppedBytes = 0
+  // Made the first time a write may take the owed bytes over the bound (see #write).
+  #writtenCallback: ((error?: Error | null) => void) | undefined
 
   constructor(stream: Duplex, options: SessionOptions, resolve: (report: SessionReport) => void) {
     this.#stream = stream
@@ -95,21 +128,22 @@ class Session {
 
   start(): void {
     const stream = this.#stream
+    ;(stream as ServedStream)[SESSION] = this
     // The 'error' listener goes on before any I/O: a reset is routine, never a crash.
-    stream.on('error', this.#onError)
-    stream.on('close', this.#onClose)
-    stream.on('data', this.#onData)
-    stream.on('end', this.#onEnd)
+    stream.on('error', Session.#on.error)
+    stream.on('close', Session.#on.close)
+    stream.on('data', Session.#on.data)
+    stream.on('end', Session.#on.end)
     const { signal } = this.#options
     this.#armIdleTimer()
-    signal?.addEventListener('abort', this.#onShutdown, { once: true })
-    if (signal?.aborted) this.#onShutdown()
+    signal?.addEventListener('abort', this, { once: true })
+    if (signal?.aborted) this.handleEvent()
     // A stream handed over paused (a client that waited its turn) starts flowing here.
     stream.resume()
     if (stream.destroyed) this.#onClose()
   }
 
-  #onData = (chunk: Buffer): void => {
+  #onData(chunk: Buffer): void {
     if (this.#reason !== null) {
       this.#dropAfterGoodbye(chunk)
       return
@@ -149,7 +183,7 @@ class Session {
     return owed <= this.#options.maxBufferedReplyBytes
   }
 
-  #onEnd = (): void => {
+  #onEnd(): void {
     if (this.#reason !== null) return
     try {
       const last = this.#decoder.end()
@@ -167,13 +201,14 @@ class Session {
     this.#waitingForDrain = true
     this.#stream.pause()
     clearTimeout(this.#idleTimer)
-    this.#drainTimer = setTimeout(this.#onDrainTimeout, this.#options.drainTimeoutMs).unref()
+    const { drainTimeoutMs } = this.#options
+    this.#drainTimer = setTimeout(Session.#on.drainTimeout, drainTimeoutMs, this).unref()
   }
 
   // Not the 'drain' event: it comes only after a write() that returned false, and the bound may
   // be below the stream's high-water mark. The callback of the write that took the owed bytes
   // over the bound (see #write) comes once it, and so everything before it, is written out.
-  #onWritten = (error?: Error | null): void => {
+  #onWritten(error?: Error | null): void {
     if (error || !this.#waitingForDrain || this.#reason !== null) return
     if (this.#stream.writableLength > 0) return
     this.#waitingForDrain = false
@@ -187,23 +222,25 @@ class Session {
 
   #armIdleTimer(): void {
     const { idleTimeoutMs } = this.#options
-    if (idleTimeoutMs > 0) this.#idleTimer = setTimeout(this.#onIdle, idleTimeoutMs).unref()
+    if (idleTimeoutMs > 0)
+      this.#idleTimer = setTimeout(Session.#on.idle, idleTimeoutMs, this).unref()
   }
 
-  #onIdle = (): void => {
+  #onIdle(): void {
     this.#endWith('idle-timeout', EchoError.idleTimeout(this.#options.idleTimeoutMs))
   }
 
-  #onShutdown = (): void => {
+  /** The shutdown signal's 'abort' listener (EventTarget calls a listener object's handleEvent). */
+  handleEvent(): void {
     this.#endWith('shutdown', EchoError.shuttingDown())
   }
 
-  #onDrainTimeout = (): void => {
+  #onDrainTimeout(): void {
     this.#reason ??= 'drain-timeout'
     this.#stream.destroy()
   }
 
-  #onError = (error: Error): void => {
+  #onError(error: Error): void {
     if (this.#reason === null) {
       this.#reason = isPeerReset(error) ? 'peer-reset' : 'error'
       this.#error = error
@@ -211,10 +248,10 @@ class Session {
     this.#stream.destroy()
   }
 
-  #onClose = (): void => {
+  #onClose(): void {
     this.#reason ??= 'peer-reset'
     this.#clearTimers()
-    this.#options.signal?.removeEventListener('abort', this.#onShutdown)
+    this.#options.signal?.removeEventListener('abort', this)
     this.#report(this.#reason)
   }
 
@@ -282,7 +319,8 @@ class Session {
     // Only a write that may leave more than the bound owed gets a callback: Node's Writable
     // queues a tick for each write with a callback, and skips that for writes without one.
     if (stream.writableLength + bytes.length > this.#options.maxBufferedReplyBytes) {
-      stream.write(bytes, this.#onWritten)
+      this.#writtenCallback ??= (error) => this.#onWritten(error)
+      stream.write(bytes, this.#writtenCallback)
     } else {
       stream.write(bytes)
     }
