@@ -5,6 +5,7 @@
  *   npm run lab                 every experiment, one after the other
  *   npm run lab -- 2            one experiment (1-5)
  *   npm run lab -- scale        both servers with 1 to 32 clients
+ *   npm run lab -- live         a server with its live page on (blocking or threaded)
  *   npm run lab -- help         what each subcommand does
  *
  * This file only maps a subcommand to its module; each module says what it does.
@@ -16,6 +17,7 @@ import type { Subcommand } from './subcommand.ts'
 const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
   experiments: async () => (await import('./experiments/command.ts')).experiments,
   scale: async () => (await import('./scale/command.ts')).scale,
+  live: async () => (await import('./live/command.ts')).live,
 }
 
 /** With no name (an experiment number or a flag first), the experiments run. */
