@@ -106,7 +106,8 @@ export const SERVER_SETTINGS = {
   metricsPort: {
     flag: 'metrics-port',
     env: 'METRICS_PORT',
-    description: 'HTTP port for /healthz and /metrics (unset = off, 0 = any free port)',
+    description:
+      'HTTP port for /healthz, /metrics and the live page (unset = off, 0 = any free port)',
     default: undefined as number | undefined,
     parse: integer(0, 65535),
   },
