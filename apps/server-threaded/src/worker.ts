@@ -85,10 +85,12 @@ async function listenAndServe(target: ListenTarget): Promise<void> {
   }
   // The lab's concurrent loop: hand the connection over and go back to accepting at once.
   const accepting = { signal: stopAccepting.signal }
-  for await (const socket of connections(server, accepting)) void serve(socket)
+  for await (const socket of connections(server, accepting)) serve(socket)
 }
 
-async function serve(socket: Socket): Promise<void> {
+// Not an async function, like serveConnection: nothing per connection that lives as long as the
+// session and is not the session.
+function serve(socket: Socket): void {
   const peer = `${socket.remoteAddress}:${socket.remotePort}`
   const active = counters.admit(config.maxClients)
   if (active === null) {
@@ -118,12 +120,10 @@ async function serve(socket: Socket): Promise<void> {
     conn,
     watch,
   })
-  try {
-    await sessions.track(socket, served)
-  } finally {
+  void sessions.track(socket, served, () => {
     connIds.delete(socket)
     counters.release()
-  }
+  })
 }
 
 /**

@@ -27,15 +27,14 @@ export interface ServeOptions {
   watch?: ConnectionWatch | undefined
 }
 
-export async function serveConnection(
-  socket: Socket,
-  options: ServeOptions,
-): Promise<SessionReport> {
+// Not an async function: a generator and an await per connection, alive for the whole session,
+// cost a held connection more than the session's own state (README of server-threaded, "Memory").
+export function serveConnection(socket: Socket, options: ServeOptions): Promise<SessionReport> {
   const { log, budget, metricsRow, conn, watch } = options
   // Asked once per session, not once per message: the level does not change while serving.
   const logsMessages = log.isLevelEnabled('info')
   metricsRow.connected()
-  const report = await serveSession(socket, {
+  const served = serveSession(socket, {
     ...options.session,
     signal: options.signal,
     onMessage: (message) => {
@@ -49,12 +48,14 @@ export async function serveConnection(
       watch?.message(conn, message.length, text)
     },
   })
-  metricsRow.ended(report)
-  watch?.ended(conn, report.reason)
-  const { error, durationMs, ...counts } = report
-  const fields = { ...counts, durationMs: Math.round(durationMs) }
-  // A reset is routine at the edge of a network (STYLE.md principle 11); anything else is a bug.
-  if (report.reason === 'error') log.error({ ...fields, err: error }, 'session ended')
-  else log.info(fields, 'session ended')
-  return report
+  return served.then((report) => {
+    metricsRow.ended(report)
+    watch?.ended(conn, report.reason)
+    const { error, durationMs, ...counts } = report
+    const fields = { ...counts, durationMs: Math.round(durationMs) }
+    // A reset is routine at the edge of a network (STYLE.md principle 11); anything else is a bug.
+    if (report.reason === 'error') log.error({ ...fields, err: error }, 'session ended')
+    else log.info(fields, 'session ended')
+    return report
+  })
 }

@@ -25,10 +25,14 @@ export class LiveSessions {
     return this.#sessions.size
   }
 
-  /** Tracks the session on `socket` until `served` settles; returns `served`. */
-  track<T>(socket: Socket, served: Promise<T>): Promise<T> {
+  /**
+   * Tracks the session on `socket` until `served` settles, then calls `onEnded`; returns a promise
+   * that settles as `served` does, once `onEnded` has run.
+   */
+  track<T>(socket: Socket, served: Promise<T>, onEnded?: () => void): Promise<T> {
     const done = served.finally(() => {
       this.#sessions.delete(socket)
+      onEnded?.()
       if (this.#sessions.size === 0) for (const wake of this.#whenEmpty) wake()
     })
     this.#sessions.set(socket, done)
