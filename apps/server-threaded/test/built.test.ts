@@ -14,6 +14,8 @@ import {
 import { describe, expect, it } from 'vitest'
 import { waitForOutput } from './server.ts'
 
+const REPO = fileURLToPath(new URL('../../..', import.meta.url))
+// Copied before any test runs: the `npm start` test below may rewrite dist/ (a turbo cache hit).
 const build = await copyOfBuildForThisFile(fileURLToPath(new URL('..', import.meta.url)))
 
 describeConformance('server-threaded built, alone in a folder,', (args = [], env = {}) =>
@@ -39,6 +41,28 @@ describe('the build alone in a folder', () => {
       expect(await client.nextLine()).toBe('Echo: Olá, meu amigo Servidor')
       client.destroy()
       expect(await server.stop()).toEqual({ code: 0, signal: null })
+    } finally {
+      server.kill()
+    }
+  })
+
+  it('is what `npm start` runs at the root, and a SIGTERM sent to npm reaches it', async () => {
+    const server = new ServerProcess(
+      'start',
+      ['--silent'],
+      { HOST: '127.0.0.1', PORT: '0', THREADS: '1' },
+      { program: 'npm', cwd: REPO },
+    )
+    try {
+      // Slow only when turbo has to build first: a cache hit takes a second.
+      const listening = await server.waitForLog((l) => l.msg === 'listening', 'npm start', 60_000)
+      const client = await connectClient(listening.port as number)
+      client.sendLine('Olá')
+      expect(await client.nextLine()).toBe('Echo: Olá')
+      client.destroy()
+      // npm's own process gets the signal; only if it reaches the server does it log "stopped".
+      expect(await server.stop('SIGTERM')).toEqual({ code: 0, signal: null })
+      expect(server.logs.map((l) => l.msg)).toContain('stopped')
     } finally {
       server.kill()
     }

@@ -46,8 +46,18 @@ export class ServerProcess {
   readonly #waitlist = new Waitlist(() => this.#whyNoMoreLogs())
   #exit: Exit | undefined
 
-  constructor(entry: string, args: readonly string[], env: Record<string, string>) {
-    this.child = spawn(process.execPath, [entry, ...args], {
+  /**
+   * Runs `node <entry> <args>`; with `launcher`, runs `<program> <entry> <args>` in `cwd`
+   * instead, e.g. `{ program: 'npm' }` and entry `start` for the way a person starts it.
+   */
+  constructor(
+    entry: string,
+    args: readonly string[],
+    env: Record<string, string>,
+    launcher: { program: string; cwd: string } = { program: process.execPath, cwd: process.cwd() },
+  ) {
+    this.child = spawn(launcher.program, [entry, ...args], {
+      cwd: launcher.cwd,
       env: { ...process.env, LOG_FORMAT: 'json', LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
