@@ -1,10 +1,8 @@
-/** The bundle package's tests: real bundles built into temporary folders and run with Node. */
+/**
+ * The bundle package's tests, end-to-end: real bundles built into temporary folders and run
+ * with Node (processes).
+ */
+import { testTiers } from '@echolab/testkit/vitest-tiers'
 import { defineConfig } from 'vitest/config'
 
-export default defineConfig({
-  test: {
-    include: ['test/**/*.test.ts'],
-    // A watchdog, not a speed target (the machine is small and shared).
-    testTimeout: 60_000,
-  },
-})
+export default defineConfig(testTiers({ unit: [], e2eTimeoutMs: 60_000 }))

@@ -8,9 +8,10 @@
  *
  * `npm test` runs both. A new test file is end-to-end until it is listed as unit, so the fast
  * tier can only be wrongly slow if someone says so. With ECHOLAB_TEST_RESULTS set to a folder,
- * each run also writes vitest's JSON report there (one file per run): .ci/run counts from those.
+ * each run also writes vitest's JSON report there, named after its package (one file per run):
+ * .ci/run counts from those (.ci/sum-vitest.mjs).
  */
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { ViteUserConfig } from 'vitest/config'
 
@@ -38,7 +39,7 @@ export function testTiers({
       ...(results
         ? {
             reporters: ['default', 'json'],
-            outputFile: { json: join(results, `${process.pid}-${Date.now()}.json`) },
+            outputFile: { json: join(results, `${reportName()}.json`) },
           }
         : {}),
       projects: [
@@ -65,4 +66,10 @@ export function testTiers({
       ],
     },
   }
+}
+
+/** `echolab-cli-<pid>`: which package the report is from (.ci checks every package sent one). */
+function reportName(): string {
+  const name = process.env.npm_package_name ?? basename(process.cwd())
+  return `${name.replace(/^@/, '').replace(/\//g, '-')}-${process.pid}`
 }
