@@ -4,7 +4,7 @@
  * two, so a client that waits in line waits visibly, and no check depends on a margin of a few
  * milliseconds.
  */
-import { talker } from '../clients/script.ts'
+import { type ClientScript, talker } from '../clients/script.ts'
 import type { ServerLine, Timeline } from '../timeline/timeline.ts'
 import type { Experiment } from './experiment.ts'
 import {
@@ -32,6 +32,16 @@ const SECOND_STARTS_AT_MS = 300
 const SECOND_WORDS = ['primeiro', 'segundo']
 const SECOND_PAUSE_MS = 300
 
+/** Like a person at the keyboard: one message, a second to read the reply, then sair. */
+function person(name: string, startAtMs: number, text: string): ClientScript {
+  return {
+    name,
+    server: BLOCKING,
+    startAtMs,
+    steps: [{ send: text }, { pauseMs: 1_000 }, { quit: true }],
+  }
+}
+
 const experiment1: Experiment = {
   id: '1',
   title: 'the blocking server and one client',
@@ -41,16 +51,7 @@ const experiment1: Experiment = {
     'and keeps listening: client 2, who comes later, is served at once.',
   ],
   servers: [blocking],
-  clients: [
-    // Like a person at the keyboard: a second between reading the reply and typing sair.
-    {
-      name: 'client 1',
-      server: BLOCKING,
-      startAtMs: 0,
-      steps: [{ send: GREETING }, { pauseMs: 1_000 }, { quit: true }],
-    },
-    talker('client 2', BLOCKING, 2_000, ['ainda aí?'], 0),
-  ],
+  clients: [person('client 1', 0, GREETING), person('client 2', 2_000, 'ainda aí?')],
   expectations: [
     {
       says: `client 1 gets "Echo: ${GREETING}"`,
