@@ -4,8 +4,9 @@
  * fields the watch reads.
  */
 import { once } from 'node:events'
-import { get, type IncomingMessage, type Server } from 'node:http'
+import { get, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
+import { Writable } from 'node:stream'
 import { withTimeout } from '@echolab/testkit'
 import { createLogger } from '../../src/logs/logger.ts'
 import { serveMetrics } from '../../src/metrics/metrics-endpoint.ts'
@@ -22,9 +23,8 @@ export interface WatchedEndpoint {
   close(): Promise<void>
 }
 
-export async function startWatchedEndpoint(
-  hubOptions: Partial<WatchHubOptions> = {},
-): Promise<WatchedEndpoint> {
+/** One thread's watch and its hub, wired as the blocking server wires them. */
+export function watchedThread(hubOptions: Partial<WatchHubOptions> = {}) {
   const known: KnownConnection[] = []
   const watch: ConnectionWatch = new ConnectionWatch({
     thread: 7,
@@ -39,6 +39,13 @@ export async function startWatchedEndpoint(
     requestSnapshot: (request) => watch.snapshot(request),
     ...hubOptions,
   })
+  return { watch, hub, known }
+}
+
+export async function startWatchedEndpoint(
+  hubOptions: Partial<WatchHubOptions> = {},
+): Promise<WatchedEndpoint> {
+  const { watch, hub, known } = watchedThread(hubOptions)
   const metrics = new ServerMetrics()
   const server = (await serveMetrics({
     server: 'test',
@@ -136,4 +143,45 @@ export function until(condition: () => boolean, what: string): Promise<void> {
     5_000,
     what,
   )
+}
+
+/**
+ * An event stream whose reader has stopped reading: every write stays owed (as the response's
+ * writableLength) until `readEverything()`, like a browser tab that froze.
+ */
+export class StalledResponse {
+  readonly #written: string[] = []
+  readonly #owed: (() => void)[] = []
+  readonly #stream = new Writable({
+    // One chunk at a time, held until read: what the kernel would do once its buffers are full.
+    write: (chunk: Buffer, _encoding, taken) => {
+      this.#written.push(chunk.toString('utf8'))
+      this.#owed.push(taken)
+    },
+  })
+
+  /** The stand-in the hub writes to (it uses write, writableLength and 'drain' / 'close'). */
+  get response(): ServerResponse {
+    return this.#stream as unknown as ServerResponse
+  }
+
+  /** The reader catches up: everything owed is taken, and what 'drain' brings on is written. */
+  async readEverything(): Promise<void> {
+    do {
+      while (this.#owed.length > 0) this.#owed.shift()!()
+      // 'drain' comes on a later tick; what the hub writes then is owed in turn.
+      await new Promise((resolve) => setImmediate(resolve))
+    } while (this.#owed.length > 0)
+  }
+
+  text(): string {
+    return this.#written.join('')
+  }
+
+  events(): LiveEvent[] {
+    return this.text()
+      .split('\n\n')
+      .filter((block) => block.startsWith('data: '))
+      .map((block) => JSON.parse(block.slice(6)) as LiveEvent)
+  }
 }
