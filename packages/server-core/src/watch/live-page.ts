@@ -107,7 +107,9 @@ const threadColour = (thread) => {
   const at = server.threads.indexOf(thread)
   return THREAD_COLOURS[(at === -1 ? thread : at) % THREAD_COLOURS.length]
 }
-const servedColour = (lane) => (oneAtATime() ? getComputedStyle(document.documentElement).getPropertyValue('--served') : threadColour(lane.thread))
+// The one server that serves one client at a time draws served time in the --served colour.
+const SERVED_COLOUR = '#007a5a'
+const servedColour = (lane) => (oneAtATime() ? SERVED_COLOUR : threadColour(lane.thread))
 
 function setStatus(text, problem) {
   const status = $('status')
@@ -192,7 +194,7 @@ function showServer() {
     legend.append(span)
   }
   item('#b8a040', true, 'waiting (striped)')
-  if (oneAtATime()) item(getComputedStyle(document.documentElement).getPropertyValue('--served'), false, 'served (solid)')
+  if (oneAtATime()) item(SERVED_COLOUR, false, 'served (solid)')
   else for (const thread of server.threads) item(threadColour(thread), false, 'served on thread ' + thread + ' (solid)')
   item('#111', false, 'one message (a tick)')
   legend.lastChild.firstChild.style.width = '4px'

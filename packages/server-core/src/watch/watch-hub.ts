@@ -19,6 +19,11 @@ export const WATCH_HUB_DEFAULTS = Object.freeze({
   maxBufferedBytes: 64 * 1024,
   /** How long `GET /connections` waits for every thread's part before answering without it. */
   snapshotTimeoutMs: 2_000,
+  /**
+   * A comment line sent to every watcher this often: proxies keep a quiet stream open, and a
+   * watcher that vanished without closing (a laptop put to sleep) is found and its place freed.
+   */
+  heartbeatMs: 15_000,
 })
 
 export interface WatchHubOptions {
@@ -66,6 +71,7 @@ export class WatchHub {
   readonly #answers = new Map<number, PendingAnswer>()
   #lastRequest = 0
   #droppedTotal = 0
+  #heartbeat: NodeJS.Timeout | undefined
 
   constructor(options: WatchHubOptions) {
     this.#options = options
@@ -100,7 +106,11 @@ export class WatchHub {
     this.#watchers.add(watcher)
     response.on('close', () => this.#detach(watcher))
     response.on('drain', () => this.#caughtUp(watcher))
-    if (this.#watchers.size === 1) this.#options.setWatched(true)
+    if (this.#watchers.size === 1) {
+      this.#options.setWatched(true)
+      // Unref'd, and cleared when the last watcher leaves.
+      this.#heartbeat = setInterval(this.#beat, WATCH_HUB_DEFAULTS.heartbeatMs).unref()
+    }
     this.#restart(watcher)
     return true
   }
@@ -233,7 +243,15 @@ export class WatchHub {
 
   #detach(watcher: Watcher): void {
     if (!this.#watchers.delete(watcher)) return
-    if (this.#watchers.size === 0) this.#options.setWatched(false)
+    if (this.#watchers.size > 0) return
+    clearInterval(this.#heartbeat)
+    this.#options.setWatched(false)
+  }
+
+  #beat = (): void => {
+    for (const watcher of this.#watchers) {
+      if (watcher.lagging === null) watcher.response.write(': still here\n\n')
+    }
   }
 }
 
