@@ -2,11 +2,11 @@
  * Bench mode end to end: short bounded runs (1 s) of the real program against a real server, and
  * against servers that answer wrongly, so a benchmark that does not verify would be caught.
  */
+import { Terminal } from '@echolab/testkit/terminal'
 import { describe, expect, it } from 'vitest'
 import { cleanupAfterEach } from './support/cleanup.ts'
-import { CLIENT_MAIN, jsonLines, runClient } from './support/client-process.ts'
+import { CLIENT_MAIN, cleanEnv, jsonLines, runClient } from './support/client-process.ts'
 import { freePort, onLines, startFakeServer, startOurServer } from './support/servers.ts'
-import { Terminal } from './support/terminal.ts'
 
 const { started, defer } = cleanupAfterEach()
 
@@ -91,17 +91,10 @@ describe('bench mode', () => {
 
   it('shows its progress on a terminal, then the report', async () => {
     const server = await started(startOurServer('server-threaded'))
-    const terminal = await Terminal.open([
-      process.execPath,
-      CLIENT_MAIN,
-      'bench',
-      '--port',
-      String(server.port),
-      '-c',
-      '2',
-      '-d',
-      '3',
-    ])
+    const terminal = await Terminal.open(
+      [process.execPath, CLIENT_MAIN, 'bench', '--port', String(server.port), '-c', '2', '-d', '3'],
+      cleanEnv(),
+    )
     defer(() => terminal.close())
     await terminal.waitFor(/\d\.\d\/3 s {2}[\d,]+ messages {2}[\d,]+ msg\/s/)
     await terminal.waitFor('verified    every reply byte for byte')

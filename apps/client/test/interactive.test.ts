@@ -4,9 +4,10 @@
  */
 
 import { connectClient } from '@echolab/testkit'
+import { Terminal } from '@echolab/testkit/terminal'
 import { describe, expect, it } from 'vitest'
 import { cleanupAfterEach } from './support/cleanup.ts'
-import { CLIENT_MAIN } from './support/client-process.ts'
+import { CLIENT_MAIN, cleanEnv } from './support/client-process.ts'
 import {
   freePort,
   onLines,
@@ -15,12 +16,14 @@ import {
   startPlainEchoServer,
   type TestServer,
 } from './support/servers.ts'
-import { Terminal } from './support/terminal.ts'
 
 const { started, defer } = cleanupAfterEach()
 
 async function client(port: number, env: Record<string, string> = {}): Promise<Terminal> {
-  const terminal = await Terminal.open([process.execPath, CLIENT_MAIN, '--port', String(port)], env)
+  const terminal = await Terminal.open(
+    [process.execPath, CLIENT_MAIN, '--port', String(port)],
+    cleanEnv(env),
+  )
   defer(() => terminal.close())
   return terminal
 }
@@ -168,14 +171,10 @@ describe('interactive mode in a terminal', () => {
 
   it('says plainly when there is no server to talk to', async () => {
     const port = await freePort()
-    const terminal = await Terminal.open([
-      process.execPath,
-      CLIENT_MAIN,
-      '--port',
-      String(port),
-      '--connect-timeout-ms',
-      '300',
-    ])
+    const terminal = await Terminal.open(
+      [process.execPath, CLIENT_MAIN, '--port', String(port), '--connect-timeout-ms', '300'],
+      cleanEnv(),
+    )
     defer(() => terminal.close())
     await terminal.waitFor(
       `error: cannot connect to 127.0.0.1:${port} (connection refused: is the server running?`,

@@ -1,6 +1,7 @@
 /**
- * A real terminal for interactive-mode tests: a private tmux server (its own socket, so nothing
- * else is touched) runs the client in a pane with a real pseudo-terminal. Tests type keys with
+ * A real terminal for the tests of what a person does at one (the client's interactive mode,
+ * Ctrl-C on a server under `npm start`): a private tmux server (its own socket, so nothing else
+ * is touched) runs the program in a pane with a real pseudo-terminal. Tests type keys with
  * send-keys and read the screen with capture-pane; every wait for text has a bound.
  */
 import { execFile } from 'node:child_process'
@@ -8,7 +9,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { cleanEnv } from './client-process.ts'
 
 const run = promisify(execFile)
 const POLL_MS = 50
@@ -30,10 +30,14 @@ export class Terminal {
     this.#env = env
   }
 
-  /** Starts `command` in a 120x40 terminal; the pane stays after it exits, to read its status. */
+  /**
+   * Starts `command` in a 120x40 terminal, with exactly `env` as its environment and in `cwd`;
+   * the pane stays after it exits, to read its status.
+   */
   static async open(
     command: readonly string[],
-    env: Record<string, string> = {},
+    env: Record<string, string>,
+    cwd = process.cwd(),
   ): Promise<Terminal> {
     const dir = mkdtempSync(join(tmpdir(), 'echolab-terminal-'))
     const config = join(dir, 'tmux.conf')
@@ -41,7 +45,7 @@ export class Terminal {
       config,
       'set -g remain-on-exit on\nset -g history-limit 10000\nset -g status off\n',
     )
-    const terminal = new Terminal(join(dir, 'tmux.sock'), dir, cleanEnv(env))
+    const terminal = new Terminal(join(dir, 'tmux.sock'), dir, env)
     await terminal.#tmux(
       '-f',
       config,
@@ -53,6 +57,8 @@ export class Terminal {
       '40',
       '-s',
       PANE,
+      '-c',
+      cwd,
       '--',
       'sh',
       '-c',
