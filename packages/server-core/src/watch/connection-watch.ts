@@ -125,7 +125,9 @@ export class ConnectionWatch {
       connections: rows,
       truncated,
     }
-    // A snapshot is never dropped: the watcher waiting for it would wait forever.
+    // A snapshot is never dropped: the watcher waiting for it would wait forever. Messages after
+    // it go in events after it, never merged into one it comes after.
+    this.#pendingMessages.clear()
     this.#events.push(event)
     this.#schedule()
   }

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import {
   EventStream,
   fakeSocket,
+  type LiveEvent,
   StalledResponse,
   startWatchedEndpoint,
   until,
@@ -105,6 +106,39 @@ describe('the live event stream', () => {
     const events = watcher.events()
     const after = events.slice(events.findIndex((event) => event.type === 'dropped') + 1)
     expect(after.map((event) => event.type)).toEqual(['hello', 'snapshot'])
+  })
+
+  it('starts a watcher that joins later from a snapshot, and sends it only what came after', async () => {
+    const { watch, hub } = watchedThread()
+    const [early, late] = [new StalledResponse(), new StalledResponse()]
+    hub.attach(early.response)
+    watch.flush()
+    watch.connected(1, fakeSocket(40_001))
+    watch.served(1)
+    watch.message(1, 3, 'one')
+    hub.attach(late.response)
+    watch.message(1, 3, 'two')
+    watch.connected(2, fakeSocket(40_002))
+    watch.flush()
+    await early.readEverything()
+    await late.readEverything()
+
+    const sequence = (events: LiveEvent[]) =>
+      events.map((e) => `${e.type}${e.id ?? ''}${e.preview === undefined ? '' : `:${e.preview}`}`)
+    expect(sequence(early.events())).toEqual([
+      'hello',
+      'snapshot',
+      'connected1',
+      'served1',
+      'message1:one',
+      'message1:two',
+      'connected2',
+    ])
+    expect(sequence(late.events())).toEqual(['hello', 'snapshot', 'message1:two', 'connected2'])
+    const snapshot = late.events()[1]!
+    expect(snapshot.connections).toEqual([
+      expect.objectContaining({ id: 1, state: 'served', messages: 1 }),
+    ])
   })
 
   it('lists the connections open now, those from before anyone watched without a message count', async () => {
