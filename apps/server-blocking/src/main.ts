@@ -99,7 +99,7 @@ runMain(SERVICE, async () => {
 
   async function serve(socket: Socket): Promise<void> {
     const served = serveConnection(socket, {
-      log: waitingRoom.logOf(socket),
+      log,
       // Move on once the client has its last bytes, even if it keeps its side open (nc does).
       session: { ...sessionLimits(config), reportOnFinish: true },
       budget,

@@ -50,7 +50,6 @@ export class WaitingRoom implements ConnectionQueue {
   readonly #metricsRow: MetricsRow | undefined
   readonly #watch: ConnectionWatch | undefined
   readonly #line: Waiter[] = []
-  readonly #logs = new WeakMap<Socket, Logger>()
   #lastConnectionId = 0
   /** The client being served, for the live view's snapshot. */
   #current: Waiter | undefined
@@ -69,11 +68,6 @@ export class WaitingRoom implements ConnectionQueue {
   /** Clients waiting now, not counting the one being served. */
   get waiting(): number {
     return this.#line.length
-  }
-
-  /** The logger of a connection this room admitted: it carries the connection id. */
-  logOf(socket: Socket): Logger {
-    return this.#logs.get(socket) ?? this.#log
   }
 
   /** The id of the client `next()` last handed out, the one being served (0 before anyone). */
@@ -100,7 +94,6 @@ export class WaitingRoom implements ConnectionQueue {
   admit(socket: Socket): void {
     const id = ++this.#lastConnectionId
     const log = this.#log.child({ conn: id })
-    this.#logs.set(socket, log)
     log.info({ peer: `${socket.remoteAddress}:${socket.remotePort}` }, 'connected')
     this.#watch?.connected(id, socket)
     const mustWait = this.#serving || this.#line.length > 0

@@ -105,14 +105,13 @@ function serve(socket: Socket): void {
     return
   }
   const conn = counters.nextId()
-  const sessionLog = log.child({ conn })
-  sessionLog.info({ peer, active }, 'connected')
+  log.info({ conn, peer, active }, 'connected')
   connIds.set(socket, conn)
   // Nobody waits here: connected and served at once.
   watch.connected(conn, socket)
   watch.served(conn)
   const served = serveConnection(socket, {
-    log: sessionLog,
+    log,
     session: sessionOptions,
     budget,
     signal: sessions.signal,
@@ -120,10 +119,12 @@ function serve(socket: Socket): void {
     conn,
     watch,
   })
-  void sessions.track(socket, served, () => {
-    connIds.delete(socket)
-    counters.release()
-  })
+  void sessions.track(socket, served, sessionEnded)
+}
+
+function sessionEnded(socket: Socket): void {
+  connIds.delete(socket)
+  counters.release()
 }
 
 /**

@@ -136,7 +136,8 @@ class Session {
     stream.on('end', Session.#on.end)
     const { signal } = this.#options
     this.#armIdleTimer()
-    signal?.addEventListener('abort', this, { once: true })
+    // Not `once`: that wraps the listener in a closure, and abort fires once anyway.
+    signal?.addEventListener('abort', this)
     if (signal?.aborted) this.handleEvent()
     // A stream handed over paused (a client that waited its turn) starts flowing here.
     stream.resume()

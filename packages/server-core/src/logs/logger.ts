@@ -1,7 +1,8 @@
 /**
  * The pino logger every app uses (DESIGN.md, "Logging"): JSON lines on stdout by default, pretty
  * when stdout is a terminal or `LOG_FORMAT=pretty`, `LOG_LEVEL` for the level. Every line names
- * its service, host name and thread; sessions add their connection id with `logger.child(...)`.
+ * its service, host name and thread; every line of a session also carries its connection id
+ * (`conn`).
  * The host name tells replicas apart (DESIGN.md, "Replicas"): a Swarm task or a Kubernetes pod
  * has its own, so `docker service logs` shows which replica served each client.
  *

@@ -26,13 +26,14 @@ export class LiveSessions {
   }
 
   /**
-   * Tracks the session on `socket` until `served` settles, then calls `onEnded`; returns a promise
-   * that settles as `served` does, once `onEnded` has run.
+   * Tracks the session on `socket` until `served` settles, then calls `onEnded(socket)`; returns a
+   * promise that settles as `served` does, once `onEnded` has run. One `onEnded` can serve every
+   * session: nothing per connection but the session.
    */
-  track<T>(socket: Socket, served: Promise<T>, onEnded?: () => void): Promise<T> {
+  track<T>(socket: Socket, served: Promise<T>, onEnded?: (socket: Socket) => void): Promise<T> {
     const done = served.finally(() => {
       this.#sessions.delete(socket)
-      onEnded?.()
+      onEnded?.(socket)
       if (this.#sessions.size === 0) for (const wake of this.#whenEmpty) wake()
     })
     this.#sessions.set(socket, done)
