@@ -53,6 +53,11 @@ export const LIVE_PAGE_HTML = `<!doctype html>
   .lane-preview { font-family: ui-monospace, Menlo, Consolas, monospace; }
   .lane canvas { width: 100%; height: 2.4rem; display: block; }
   #more { color: var(--muted); font-size: 1rem; }
+  /* Past COMPACT_LANES lanes, one line each, so a crowd still fits on a screen. */
+  .compact .lane { padding: .05rem 0; }
+  .compact .lane-detail { display: none; }
+  .compact .lane-id { font-size: 1.1rem; }
+  .compact .lane canvas { height: 1.3rem; }
   .axis { display: grid; grid-template-columns: 19rem 1fr; gap: 1rem; font-size: .85rem; color: var(--muted); }
   .axis div:last-child { display: flex; justify-content: space-between; }
 </style>
@@ -86,6 +91,7 @@ const MIN_WINDOW_MS = 15000
 const MAX_WINDOW_MS = 120000
 const KEEP_ENDED_MS = 30000
 const MAX_LANES = 300
+const COMPACT_LANES = 40
 // Redraws are throttled: at most this often, whatever the event rate.
 const REDRAW_MS = 250
 const RATE_WINDOW_MS = 5000
@@ -264,6 +270,7 @@ function drawLanes(t) {
     previous = li
     fillLane(li, entry, t)
   }
+  list.classList.toggle('compact', shown.length > COMPACT_LANES)
   const hidden = lanes.size - shown.length
   $('more').hidden = hidden === 0
   $('more').textContent = 'and ' + hidden + ' older connections not drawn'
