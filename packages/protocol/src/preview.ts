@@ -5,11 +5,16 @@
 
 export const PREVIEW_CHARS = 80
 
-// C0 controls and DEL (TAB aside) would move a terminal's cursor or ring its bell.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/g
+// What must not reach a terminal or a log raw, TAB aside: controls (C0, DEL and C1: they move
+// the cursor, ring the bell, and U+009B starts an escape sequence like ESC [), the line and
+// paragraph separators (U+2028/2029: a new line to some viewers, and raw in JSON), and the bidi
+// controls (U+202E and the rest reorder the text around them, so a log line could lie).
+const UNSAFE = /(?!\t)[\p{Cc}\p{Zl}\p{Zp}\p{Bidi_Control}]/gu
 
-/** The message as text, invalid UTF-8 shown as U+FFFD, controls escaped, cut at `maxChars`. */
+/**
+ * The message as text, invalid UTF-8 shown as U+FFFD, controls, separators and bidi controls
+ * escaped, cut at `maxChars`.
+ */
 export function preview(message: Uint8Array, maxChars = PREVIEW_CHARS): string {
   // Decode at most 4 bytes per character we may show: no point decoding a 64 KiB message.
   const head = Buffer.from(
@@ -17,12 +22,16 @@ export function preview(message: Uint8Array, maxChars = PREVIEW_CHARS): string {
     message.byteOffset,
     Math.min(message.length, maxChars * 4),
   )
-  const text = head.toString('utf8').replace(CONTROL, escapeControl)
+  const text = head.toString('utf8').replace(UNSAFE, escapeUnsafe)
   const chars = [...text]
   if (chars.length <= maxChars && head.length === message.length) return text
   return `${chars.slice(0, maxChars).join('')}… (${message.length} bytes)`
 }
 
-function escapeControl(char: string): string {
-  return `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`
+/** `\x1b`, `\x9b` for a code point below 256; `\u202e` above. */
+function escapeUnsafe(char: string): string {
+  const code = char.charCodeAt(0)
+  return code < 0x100
+    ? `\\x${code.toString(16).padStart(2, '0')}`
+    : `\\u${code.toString(16).padStart(4, '0')}`
 }

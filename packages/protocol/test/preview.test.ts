@@ -13,6 +13,15 @@ describe('message previews', () => {
     )
   })
 
+  it('escapes C1 controls, NEL, the line and paragraph separators and bidi controls', () => {
+    const sneaky = Buffer.from('a\u009b31m\u0085b\u2028c\u2029d\u202eevil\u2066\u200fe')
+    expect(preview(sneaky)).toBe('a\\x9b31m\\x85b\\u2028c\\u2029d\\u202eevil\\u2066\\u200fe')
+  })
+
+  it('keeps other non-ASCII text, emoji joiners included', () => {
+    expect(preview(Buffer.from('Olá 👩\u200d💻 日本'))).toBe('Olá 👩\u200d💻 日本')
+  })
+
   it('shows invalid UTF-8 as U+FFFD', () => {
     expect(preview(Buffer.from([0x61, 0xff, 0x62]))).toBe('a\uFFFDb')
   })
@@ -43,10 +52,18 @@ describe('message previews', () => {
           const shown = preview(bytes, max)
           const suffix = ` (${bytes.length} bytes)`
           expect([...shown].length).toBeLessThanOrEqual(max + 1 + suffix.length)
-          // biome-ignore lint/suspicious/noControlCharactersInRegex: no control may reach a terminal
-          expect(shown).not.toMatch(/[\u0000-\u0008\u000a-\u001f\u007f]/)
+          expect(shown).not.toMatch(/(?!\t)[\p{Cc}\p{Zl}\p{Zp}\p{Bidi_Control}]/u)
         },
       ),
+    )
+  })
+
+  it('leaves nothing unsafe in any UTF-8 text (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (text) => {
+        const shown = preview(Buffer.from(text), 1000)
+        expect(shown).not.toMatch(/(?!\t)[\p{Cc}\p{Zl}\p{Zp}\p{Bidi_Control}]/u)
+      }),
     )
   })
 })
