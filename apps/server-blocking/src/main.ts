@@ -15,8 +15,11 @@ import { describeSettings, loadConfig, runMain } from '@echolab/cli'
 import {
   ConnectionWatch,
   checkServerConfig,
+  clientsThatFit,
   connections,
   createLogger,
+  DescriptorShortage,
+  descriptorLimit,
   LiveSessions,
   listen,
   MessageLogBudget,
@@ -61,7 +64,15 @@ runMain(SERVICE, async () => {
     setWatched: (on) => watch.watch(on),
     requestSnapshot: (request) => watch.snapshot(request),
   })
-  const waitingRoom = new WaitingRoom({ maxWaiting: config.maxWaiting, log, metricsRow, watch })
+  const limit = descriptorLimit()
+  const descriptors = { fit: clientsThatFit(limit), shortage: new DescriptorShortage(log, limit) }
+  const waitingRoom = new WaitingRoom({
+    maxWaiting: config.maxWaiting,
+    log,
+    metricsRow,
+    watch,
+    descriptors,
+  })
   const sessions = new LiveSessions()
   const stopAccepting = new AbortController()
   let waitersTold = Promise.resolve()
@@ -93,7 +104,7 @@ runMain(SERVICE, async () => {
     log,
   })
   const { address, port } = await listen(server, config)
-  log.info({ address, port, maxWaiting: config.maxWaiting }, 'listening')
+  log.info({ address, port, maxWaiting: config.maxWaiting, descriptorLimit: limit }, 'listening')
   shutdown.serving()
   const budget = MessageLogBudget.loggingTo(log, config.messageLogsPerSecond)
 

@@ -2,10 +2,13 @@
  * The blocking server's settings: the ones every server shares, plus the size of its line.
  */
 import { integer, type Setting } from '@echolab/cli'
-import { SERVER_SETTINGS } from '@echolab/server-core'
+import { clientsThatFit, descriptorLimit, SERVER_SETTINGS } from '@echolab/server-core'
 
-/** Clients allowed to wait: a queue, not a denial of service. */
-const MAX_WAITING = 128
+/**
+ * Clients allowed to wait: a queue, not a denial of service. 128, or fewer when the process's
+ * descriptor limit leaves room for fewer sockets besides the one served (accept/descriptors.ts).
+ */
+const MAX_WAITING = Math.max(0, Math.min(128, clientsThatFit(descriptorLimit()) - 1))
 
 const maxWaiting: Setting<number> = {
   flag: 'max-waiting',

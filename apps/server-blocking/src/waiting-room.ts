@@ -18,6 +18,7 @@ import { EchoError } from '@echolab/protocol'
 import {
   type ConnectionQueue,
   type ConnectionWatch,
+  type DescriptorShortage,
   isPeerReset,
   type KnownConnection,
   type Logger,
@@ -33,6 +34,11 @@ export interface WaitingRoomOptions {
   metricsRow?: MetricsRow | undefined
   /** The live view: told who connects, waits, is served or leaves the line. */
   watch?: ConnectionWatch | undefined
+  /**
+   * Sockets (the one served and those waiting) that fit under the descriptor limit, whatever
+   * `maxWaiting` says, and where a refusal for want of descriptors is reported.
+   */
+  descriptors?: { fit: number; shortage: DescriptorShortage } | undefined
 }
 
 interface Waiter {
@@ -49,6 +55,7 @@ export class WaitingRoom implements ConnectionQueue {
   readonly #log: Logger
   readonly #metricsRow: MetricsRow | undefined
   readonly #watch: ConnectionWatch | undefined
+  readonly #descriptors: WaitingRoomOptions['descriptors']
   readonly #line: Waiter[] = []
   #lastConnectionId = 0
   /** The client being served, for the live view's snapshot. */
@@ -58,11 +65,12 @@ export class WaitingRoom implements ConnectionQueue {
   #serving = false
   #closed = false
 
-  constructor({ maxWaiting, log, metricsRow, watch }: WaitingRoomOptions) {
+  constructor({ maxWaiting, log, metricsRow, watch, descriptors }: WaitingRoomOptions) {
     this.maxWaiting = maxWaiting
     this.#log = log
     this.#metricsRow = metricsRow
     this.#watch = watch
+    this.#descriptors = descriptors
   }
 
   /** Clients waiting now, not counting the one being served. */
@@ -107,6 +115,15 @@ export class WaitingRoom implements ConnectionQueue {
         log,
         EchoError.serverBusy(`${this.#line.length} clients waiting`),
       )
+    } else if (mustWait && this.#outOfDescriptors()) {
+      this.#metricsRow?.add('connectionsRefused')
+      this.#descriptors?.shortage.report()
+      void this.#refuse(
+        id,
+        socket,
+        log,
+        EchoError.serverBusy(`${this.#line.length} clients waiting`),
+      )
     } else {
       this.#line.push(this.#watchForHangUp(id, socket, log))
       this.#metricsRow?.add('connectionsWaiting')
@@ -115,6 +132,12 @@ export class WaitingRoom implements ConnectionQueue {
         this.#watch?.waiting(id, this.#line.length)
       }
     }
+  }
+
+  // The one served and those waiting already hold every descriptor the limit leaves for clients.
+  #outOfDescriptors(): boolean {
+    const held = this.#line.length + (this.#serving ? 1 : 0)
+    return this.#descriptors !== undefined && held >= this.#descriptors.fit
   }
 
   next(): Socket | undefined {

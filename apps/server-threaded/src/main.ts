@@ -16,6 +16,7 @@ import { describeSettings, loadConfig, runMain } from '@echolab/cli'
 import {
   checkServerConfig,
   createLogger,
+  descriptorLimit,
   resolveLogFormat,
   Shutdown,
   serveMetrics,
@@ -102,7 +103,12 @@ async function main(): Promise<void> {
     await pool.stop(0)
     throw error
   }
-  log.info({ address: address.address, port: address.port, threads }, 'listening')
+  const { maxClients } = config
+  const { address: host, port } = address
+  log.info(
+    { address: host, port, threads, maxClients, descriptorLimit: descriptorLimit() },
+    'listening',
+  )
   shutdown.serving()
   // A server whose workers keep crashing does not make its clients wait out a grace period.
   void pool.failure.then((reason) => shutdown.fail(reason.message))

@@ -3,7 +3,12 @@
  * threads serve and how many clients they may serve at once, across all threads.
  */
 import { integer, type Settings } from '@echolab/cli'
-import { SERVER_SETTINGS } from '@echolab/server-core'
+import {
+  clientsThatFit,
+  descriptorLimit,
+  fittedDefault,
+  SERVER_SETTINGS,
+} from '@echolab/server-core'
 import { threadsForCpus } from './cpu-quota.ts'
 
 /**
@@ -11,8 +16,11 @@ import { threadsForCpus } from './cpu-quota.ts'
  * kernel spreads connections across them.
  */
 const DEFAULT_THREADS = threadsForCpus()
-/** Concurrent clients across all threads. */
-const MAX_CLIENTS = 10_000
+/**
+ * Concurrent clients across all threads: 10,000, or fewer when the process's descriptor limit
+ * leaves room for fewer sockets with the default thread count (accept/descriptors.ts).
+ */
+const MAX_CLIENTS = fittedDefault(10_000, clientsThatFit(descriptorLimit(), DEFAULT_THREADS))
 
 /**
  * The most threads a person can ask for: twice the cores this process may use, and at least 4

@@ -11,8 +11,11 @@ import { parentPort, threadId, workerData } from 'node:worker_threads'
 import { EchoError } from '@echolab/protocol'
 import {
   ConnectionWatch,
+  clientsThatFit,
   connections,
   createLogger,
+  DescriptorShortage,
+  descriptorLimit,
   LineForwarder,
   ListenError,
   LiveSessions,
@@ -56,9 +59,19 @@ let stopped = false
  */
 const connIds = new Map<Socket, number>()
 
+// Whatever --max-clients says, no more clients than the descriptor limit leaves room for.
+const limit = descriptorLimit()
+const maxClients = Math.min(config.maxClients, clientsThatFit(limit, poolSize))
+const shortage = new DescriptorShortage(log, limit)
+
 const server = createServer({ allowHalfOpen: true, noDelay: true })
-// Accept failures (EMFILE, ...) hit one connection, not the thread: log and keep accepting.
-server.on('error', (error) => log.error({ err: error }, 'accept failed'))
+// Accept failures hit one connection, not the thread: log and keep accepting. Running out of
+// descriptors anyway (something else took them) is one rate-limited line, not
+// one per failed accept.
+server.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EMFILE' || error.code === 'ENFILE') shortage.report()
+  else log.error({ err: error }, 'accept failed')
+})
 
 function post(message: FromWorker): void {
   toMain.postMessage(message)
@@ -92,16 +105,17 @@ async function listenAndServe(target: ListenTarget): Promise<void> {
 // session and is not the session.
 function serve(socket: Socket): void {
   const peer = `${socket.remoteAddress}:${socket.remotePort}`
-  const active = counters.admit(config.maxClients)
+  const active = counters.admit(maxClients)
   if (active === null) {
     metricsRow.add('connectionsRefused')
-    log.info({ peer, maxClients: config.maxClients }, 'refused')
+    if (maxClients < config.maxClients) shortage.report()
+    log.info({ peer, maxClients }, 'refused')
     if (watch.watched) {
       const id = counters.nextId()
       watch.connected(id, socket)
       watch.ended(id, 'refused')
     }
-    void refuse(socket, EchoError.serverBusy(`${config.maxClients} clients connected`))
+    void refuse(socket, EchoError.serverBusy(`${maxClients} clients connected`))
     return
   }
   const conn = counters.nextId()

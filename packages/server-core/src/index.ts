@@ -5,6 +5,7 @@
  * shutdown policy.
  */
 export * from './accept/connections.ts'
+export * from './accept/descriptors.ts'
 export * from './accept/listen.ts'
 export * from './end-reasons.ts'
 export * from './lingers.ts'

@@ -5,12 +5,13 @@
  *
  * It takes any Duplex, so unit tests run it over an in-memory pair (STYLE.md principle 8).
  * Backpressure: once the reply bytes owed to the client pass `maxBufferedReplyBytes` it stops,
- * even in the middle of a read (one read of LFs would otherwise earn megabytes of replies in one
- * turn of the event loop), and goes on once they are written out; a client that stays that way
- * for `drainTimeoutMs` is dropped. The idle timer counts time without a complete message, so a
- * message that trickles in a byte at a time is cut like silence. After the session ends, what
- * the client still sends is read and dropped only within AFTER_GOODBYE's bounds. Every timer is
- * unref'd and cleared when the session closes.
+ * even in the middle of a read, and goes on once they are written out; a client that stays that
+ * way for `drainTimeoutMs` is dropped. It also answers at most SESSION_BOUNDS.messagesPerTurn
+ * messages per turn of the event loop, so clients that flood LFs cannot hold up the others on
+ * their thread. The idle timer counts time without a complete message, so a message that
+ * trickles in a byte at a time is cut like silence. After the session ends, what the client
+ * still sends is read and dropped only within SESSION_BOUNDS. Every timer is unref'd and
+ * cleared when the session closes.
  */
 import type { Duplex } from 'node:stream'
 import { EchoError, isQuitWord, LineDecoder, ReplyBatch } from '@echolab/protocol'
@@ -18,14 +19,23 @@ import type { EndReason } from './end-reasons.ts'
 import { LINGERS } from './lingers.ts'
 
 /**
- * How much a session that has ended keeps reading (and dropping) what the client still sends,
- * for up to `LINGERS.toldClientMs` after its last reply is written out: enough that a client
- * that is still writing when it is told goodbye gets its last replies rather than a reset, not
- * enough to make reading garbage a cheap way to burn a core.
+ * What one session may cost the thread it runs on, whatever the client does. Not settings: they
+ * bound the work and the waste a client can cause, not what a client is allowed.
  */
-export const AFTER_GOODBYE = Object.freeze({
-  /** Dropped bytes past which the connection is destroyed: a few reads' worth. */
-  maxDroppedBytes: 256 * 1024,
+export const SESSION_BOUNDS = Object.freeze({
+  /**
+   * Messages answered per turn of the event loop; the rest of the read waits for the next turn.
+   * A 64 KiB read of LFs is 65,536 messages (about 60 ms of work here): without the bound, a few
+   * such clients hold the thread for seconds while every other client on it waits.
+   */
+  messagesPerTurn: 1024,
+  /**
+   * After goodbye, what the client still sends is read and dropped, for up to
+   * `LINGERS.toldClientMs` after its last reply is written out, so that a client still writing
+   * gets its last replies rather than a reset; past this many bytes the connection is destroyed:
+   * reading garbage must not be a cheap way to burn a core.
+   */
+  droppedBytesAfterGoodbye: 256 * 1024,
 })
 
 export interface SessionOptions {
@@ -96,6 +106,9 @@ class Session {
     drainTimeout(session: Session): void {
       session.#onDrainTimeout()
     },
+    goOn(session: Session): void {
+      session.#goOn()
+    },
   }
 
   readonly #stream: Duplex
@@ -115,6 +128,8 @@ class Session {
   #waitingForDrain = false
   // Set by a complete message: the idle timer measures time without one.
   #messageSeen = false
+  #messagesThisTurn = 0
+  #inputEnded = false
   #droppedBytes = 0
   // Made the first time a write may take the owed bytes over the bound (see #write).
   #writtenCallback: ((error?: Error | null) => void) | undefined
@@ -156,6 +171,7 @@ class Session {
   /** Runs one decoding step, answers what it decoded, and ends or pauses the session as it asks. */
   #decode(step: () => boolean): void {
     this.#messageSeen = false
+    this.#messagesThisTurn = 0
     let finished: boolean
     try {
       finished = step()
@@ -166,11 +182,19 @@ class Session {
     if (this.#messageSeen) this.#idleTimer?.refresh()
     this.#sendReplies()
     if (this.#quitSeen) this.#finish('quit')
-    else if (!finished || this.#stream.writableLength > this.#options.maxBufferedReplyBytes)
+    else if (this.#stream.writableLength > this.#options.maxBufferedReplyBytes)
       this.#pauseForDrain()
+    else if (!finished) {
+      // Stopped at a bound, and the replies are out already: go on in the next turn.
+      this.#stream.pause()
+      setImmediate(Session.#on.goOn, this)
+    }
   }
 
-  /** Takes one message; false (stop decoding) on a quit word or once the replies owed pass the bound. */
+  /**
+   * Takes one message; false (stop decoding) on a quit word, once the replies owed pass the bound
+   * or once this turn has had its share of messages.
+   */
   #onMessage = (message: Buffer): boolean => {
     this.#messageSeen = true
     if (isQuitWord(message)) {
@@ -181,11 +205,21 @@ class Session {
     this.#options.onMessage?.(message)
     this.#replies.add(message)
     const owed = this.#replies.byteLength + this.#stream.writableLength
-    return owed <= this.#options.maxBufferedReplyBytes
+    return (
+      owed <= this.#options.maxBufferedReplyBytes &&
+      ++this.#messagesThisTurn < SESSION_BOUNDS.messagesPerTurn
+    )
   }
 
+  // A paused socket still reports the end of input once it has nothing buffered, and the rest of
+  // a read stopped at the bound is not in the socket's buffer: the end waits for it.
   #onEnd(): void {
     if (this.#reason !== null) return
+    this.#inputEnded = true
+    if (!this.#waitingForDrain && !this.#decoder.stopped) this.#endOfInput()
+  }
+
+  #endOfInput(): void {
     try {
       const last = this.#decoder.end()
       if (last !== null) this.#onMessage(last)
@@ -216,9 +250,20 @@ class Session {
     clearTimeout(this.#drainTimer)
     // A new timer: refresh() does not revive one that was cleared while paused.
     this.#armIdleTimer()
+    // Not now but in the next turn of the event loop: a write the kernel takes at once calls
+    // back within this turn, and going on here would let one client that sends LFs and a
+    // roomy socket buffer hold the thread, every other client of it waiting.
+    setImmediate(Session.#on.goOn, this)
+  }
+
+  #goOn(): void {
+    if (this.#reason !== null || this.#waitingForDrain) return
     // The rest of a read that stopped at the bound comes first; it may stop at the bound again.
     if (this.#decoder.stopped) this.#decode(() => this.#decoder.resume(this.#onMessage))
-    if (!this.#waitingForDrain && this.#reason === null) this.#stream.resume()
+    // Stopped again (a later turn goes on), paused for drain, or ended: not now.
+    if (this.#decoder.stopped || this.#waitingForDrain || this.#reason !== null) return
+    if (this.#inputEnded) this.#endOfInput()
+    else this.#stream.resume()
   }
 
   #armIdleTimer(): void {
@@ -281,7 +326,7 @@ class Session {
 
   /**
    * Stops answering, flushes, half-closes and gives the client `drainTimeoutMs` to take the rest.
-   * Input is still read (and dropped, within AFTER_GOODBYE's bounds) so the kernel does not
+   * Input is still read (and dropped, within SESSION_BOUNDS) so the kernel does not
    * answer a client that is still writing with a reset that could destroy replies it has not
    * read yet.
    */
@@ -306,7 +351,7 @@ class Session {
 
   #dropAfterGoodbye(chunk: Buffer): void {
     this.#droppedBytes += chunk.length
-    if (this.#droppedBytes > AFTER_GOODBYE.maxDroppedBytes) this.#stream.destroy()
+    if (this.#droppedBytes > SESSION_BOUNDS.droppedBytesAfterGoodbye) this.#stream.destroy()
   }
 
   #sendReplies(): void {

@@ -7,7 +7,7 @@
 import { replyLength } from '@echolab/protocol'
 import { DEFAULT_WAIT_MS, withTimeout } from '@echolab/testkit'
 import { describe, expect, it } from 'vitest'
-import { AFTER_GOODBYE } from '../src/session.ts'
+import { SESSION_BOUNDS } from '../src/session.ts'
 import { Inbox } from './support/inbox.ts'
 import { openSession, reportOf } from './support/session-pair.ts'
 
@@ -64,6 +64,20 @@ describe('a session given one read of many messages', () => {
   })
 })
 
+describe('a session given one read of more messages than it answers in a turn', () => {
+  it('answers them over several turns, in order, and then what came after', async () => {
+    const many = SESSION_BOUNDS.messagesPerTurn * 10
+    const pair = openSession()
+    const inbox = new Inbox(pair.client)
+    pair.client.write(Buffer.alloc(many, 0x0a))
+    pair.client.write('after\n')
+    const expected = Buffer.from(`${'Echo: \n'.repeat(many)}Echo: after\n`)
+    expect((await inbox.atLeast(expected.length)).equals(expected)).toBe(true)
+    pair.client.end()
+    expect(await reportOf(pair)).toMatchObject({ reason: 'end-of-input', messages: many + 1 })
+  })
+})
+
 describe('a session that has said goodbye', () => {
   it('destroys the connection once the client sends more than a few reads after its quit word', async () => {
     const pair = openSession()
@@ -71,7 +85,7 @@ describe('a session that has said goodbye', () => {
     pair.client.write('hi\nsair\n')
     await inbox.atLeast('Echo: hi\n'.length)
     const garbage = Buffer.alloc(64 * 1024, 'g')
-    const rounds = (2 * AFTER_GOODBYE.maxDroppedBytes) / garbage.length
+    const rounds = (2 * SESSION_BOUNDS.droppedBytesAfterGoodbye) / garbage.length
     for (let i = 0; i < rounds && !pair.client.destroyed; i++) pair.client.write(garbage)
     const report = await reportOf(pair)
     expect(report).toMatchObject({ reason: 'quit', messages: 1 })

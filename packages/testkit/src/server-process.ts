@@ -23,6 +23,11 @@ export interface StartServerOptions {
   env?: Record<string, string>
   /** How long the server may take to log "listening". */
   startTimeoutMs?: number
+  /**
+   * A command that runs the server, e.g. `['prlimit', '--nofile=256', '--']` for a server with
+   * few file descriptors. It must exec the server, so that the PID is the server's.
+   */
+  runUnder?: readonly string[]
 }
 
 export interface Exit {
@@ -48,15 +53,18 @@ export class ServerProcess {
 
   /**
    * Runs `node <entry> <args>`; with `launcher`, runs `<program> <entry> <args>` in `cwd`
-   * instead, e.g. `{ program: 'npm' }` and entry `start` for the way a person starts it.
+   * instead, e.g. `{ program: 'npm' }` and entry `start` for the way a person starts it. With
+   * `runUnder` (e.g. `['prlimit', '--nofile=256', '--']`), that command runs it.
    */
   constructor(
     entry: string,
     args: readonly string[],
     env: Record<string, string>,
     launcher: { program: string; cwd: string } = { program: process.execPath, cwd: process.cwd() },
+    runUnder: readonly string[] = [],
   ) {
-    this.child = spawn(launcher.program, [entry, ...args], {
+    const [command, ...commandArgs] = [...runUnder, launcher.program, entry, ...args]
+    this.child = spawn(command as string, commandArgs, {
       cwd: launcher.cwd,
       env: { ...process.env, LOG_FORMAT: 'json', LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -98,6 +106,15 @@ export class ServerProcess {
   ): Promise<LogLine> {
     return withTimeout(
       this.#waitlist.wait(() => this.logs.find(matches)),
+      timeoutMs,
+      what,
+    )
+  }
+
+  /** Resolves with the first line of stdout that is not JSON (a pretty log line) and matches. */
+  waitForOutput(pattern: RegExp, what: string, timeoutMs = DEFAULT_WAIT_MS): Promise<string> {
+    return withTimeout(
+      this.#waitlist.wait(() => this.otherOutput.find((line) => pattern.test(line))),
       timeoutMs,
       what,
     )
@@ -163,8 +180,14 @@ export interface RunningServer extends ServerProcess {
 
 /** Starts a server on 127.0.0.1:0 and resolves once it is listening, with its port. */
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
-  const { entry, args = [], env = {}, startTimeoutMs = 15_000 } = options
-  const server = new ServerProcess(entry, ['--host', '127.0.0.1', '--port', '0', ...args], env)
+  const { entry, args = [], env = {}, startTimeoutMs = 15_000, runUnder } = options
+  const server = new ServerProcess(
+    entry,
+    ['--host', '127.0.0.1', '--port', '0', ...args],
+    env,
+    undefined,
+    runUnder,
+  )
   try {
     const line = await server.waitForLog(
       (l) => l.msg === 'listening' && typeof l.port === 'number',

@@ -11,6 +11,7 @@
 import type { Server, Socket } from 'node:net'
 import { EchoError } from '@echolab/protocol'
 import { LINGERS } from '../lingers.ts'
+import { DESCRIPTORS } from './descriptors.ts'
 
 /** Where accepted sockets wait for the loop; the blocking server's is bounded and visible. */
 export interface ConnectionQueue {
@@ -39,15 +40,27 @@ class FifoQueue implements ConnectionQueue {
 /**
  * Refuses politely (STYLE.md principle 13): one `Error:` line, then close. Resolves once the
  * socket has closed: when the client hangs up, or `LINGERS.toldClientMs` later at the latest.
+ * Each lingering socket holds a file descriptor: past DESCRIPTORS.lingeringRefusalsPerThread of
+ * them, a refused socket closes as soon as its line is written, so a flood of refusals cannot
+ * use up the descriptors the server needs to tell the next client it is busy.
  */
 export function refuse(socket: Socket, error: EchoError): Promise<void> {
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()))
   socket.on('error', () => socket.destroy())
   socket.end(error.wireLine)
   socket.resume()
+  if (lingeringRefusals >= DESCRIPTORS.lingeringRefusalsPerThread) {
+    socket.once('finish', () => socket.destroy())
+  } else {
+    lingeringRefusals++
+    socket.once('close', () => lingeringRefusals--)
+  }
   setTimeout(() => socket.destroy(), LINGERS.toldClientMs).unref()
   return closed
 }
+
+// Refused sockets of this thread still open for their client to read the line.
+let lingeringRefusals = 0
 
 export async function* connections(
   server: Server,
