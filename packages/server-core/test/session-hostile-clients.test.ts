@@ -78,6 +78,25 @@ describe('a session given one read of more messages than it answers in a turn', 
   })
 })
 
+describe('two sessions on one event loop, one of them flooding LFs', () => {
+  it("answers the polite client long before the flood's last reply", async () => {
+    const flood = openSession({ maxBufferedReplyBytes: 1024 * 1024 * 1024 })
+    const polite = openSession()
+    const floodInbox = new Inbox(flood.client)
+    const politeInbox = new Inbox(polite.client)
+    const lfs = 200_000
+    flood.client.write(Buffer.alloc(lfs, 0x0a))
+    polite.client.write('hi\n')
+    await politeInbox.atLeast('Echo: hi\n'.length)
+    // Without a bound per turn, the flood's read is answered whole before the polite client's.
+    expect(floodInbox.bytes.length).toBeLessThan(replyLength(0) * lfs)
+    await floodInbox.atLeast(replyLength(0) * lfs)
+    flood.client.end()
+    polite.client.end()
+    expect((await reportOf(flood)).messages).toBe(lfs)
+  })
+})
+
 describe('a session that has said goodbye', () => {
   it('destroys the connection once the client sends more than a few reads after its quit word', async () => {
     const pair = openSession()
