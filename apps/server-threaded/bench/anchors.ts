@@ -5,7 +5,7 @@
 import { execFileSync, spawnSync } from 'node:child_process'
 import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join, relative, resolve } from 'node:path'
 
 /** apps/server-threaded/bench -> the repository root. */
 export const REPO_ROOT = resolve(import.meta.dirname, '../../..')
@@ -54,15 +54,7 @@ export function buildAnchors(threadedArgs: readonly string[]): Anchors {
 
   const skipped: string[] = []
   const servers: BenchServer[] = [
-    {
-      name: 'server-threaded',
-      about: `this server, built (${threadedArgs.join(' ') || 'default settings'}), JSON logs at info to a file`,
-      command: (port) => ({
-        file: process.execPath,
-        args: [THREADED_ENTRY, '--host', '127.0.0.1', '--port', String(port), ...threadedArgs],
-        env: { LOG_FORMAT: 'json' },
-      }),
-    },
+    threadedServer('server-threaded', THREADED_ENTRY, threadedArgs),
     {
       name: 'server-blocking',
       about: 'the blocking server (default settings), JSON logs at info to a file',
@@ -105,6 +97,23 @@ export function buildAnchors(threadedArgs: readonly string[]): Anchors {
     }),
   })
   return { dir, loadgen: join(dir, 'loadgen/loadgen'), servers, skipped }
+}
+
+/** A build of the threaded server: this one, or another (`--baseline`) to compare it with. */
+export function threadedServer(
+  name: string,
+  entry: string,
+  threadedArgs: readonly string[],
+): BenchServer {
+  return {
+    name,
+    about: `${relative(REPO_ROOT, entry)} (${threadedArgs.join(' ') || 'default settings'}), JSON logs at info to a file`,
+    command: (port) => ({
+      file: process.execPath,
+      args: [entry, '--host', '127.0.0.1', '--port', String(port), ...threadedArgs],
+      env: { LOG_FORMAT: 'json' },
+    }),
+  }
 }
 
 function buildGo(dir: string): boolean {

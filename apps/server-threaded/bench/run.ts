@@ -15,14 +15,16 @@
  *   npm run bench -w @echolab/server-threaded -- --rounds 3 --duration 3
  *   ... -- --threaded-args="--threads 1"             (settings for the threaded server)
  *   ... -- --threaded-args="--threads 1" --pin       (one core each: the fairest per-thread test)
+ *   ... -- --baseline ../other/apps/server-threaded/dist/main.mjs   (another build, same rounds)
  *
  * Needs gcc, make, golang-go and python3-uvloop (anchors that cannot be built are skipped and
  * named). Every loadgen run is bounded, and so is the whole benchmark (--max-minutes).
  */
 import { rmSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
+import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { type BenchServer, buildAnchors } from './anchors.ts'
+import { type BenchServer, buildAnchors, threadedServer } from './anchors.ts'
 import { formatMemoryTable, type MemoryRow, measureMemory } from './memory.ts'
 import { measureThroughput } from './throughput.ts'
 
@@ -31,6 +33,8 @@ const { values: options } = parseArgs({
     parts: { type: 'string', default: 'memory,throughput' },
     servers: { type: 'string' },
     'threaded-args': { type: 'string', default: '' },
+    // Another build's dist/main.mjs, run beside this one in the same rounds (before and after).
+    baseline: { type: 'string' },
     'max-minutes': { type: 'string', default: '40' },
     keep: { type: 'boolean', default: false },
     // memory
@@ -58,24 +62,28 @@ const threadedArgs = options['threaded-args'].split(' ').filter((arg) => arg !==
 const anchors = buildAnchors(threadedArgs)
 const wanted = options.servers?.split(',')
 const servers = anchors.servers.filter((s) => wanted === undefined || wanted.includes(s.name))
+if (options.baseline !== undefined) {
+  servers.splice(1, 0, threadedServer('baseline', resolve(options.baseline), threadedArgs))
+}
 
-try {
-  for (const skipped of anchors.skipped) console.error(`skipped ${skipped}`)
-  console.log(`# ${new Date().toISOString().slice(0, 10)}, ${availableParallelism()} cores`)
-  if (parts.includes('memory')) await memoryPart(servers)
-  if (parts.includes('throughput')) {
-    await measureThroughput(
-      servers.filter((server) => !server.oneAtATime),
-      { ...options, loadgen: anchors.loadgen, logDir: anchors.dir, deadline },
-    )
-  }
-  if (Date.now() > deadline) console.error(`stopped early: --max-minutes ${options['max-minutes']}`)
-  console.log('')
-  for (const server of servers) console.log(`- ${server.name}: ${server.about}`)
-} finally {
+// On exit, not in a finally: an interrupted run (server-process.ts) exits without unwinding.
+process.on('exit', () => {
   if (options.keep) console.error(`builds and server logs kept in ${anchors.dir}`)
   else rmSync(anchors.dir, { recursive: true, force: true })
+})
+
+for (const skipped of anchors.skipped) console.error(`skipped ${skipped}`)
+console.log(`# ${new Date().toISOString().slice(0, 10)}, ${availableParallelism()} cores`)
+if (parts.includes('memory')) await memoryPart(servers)
+if (parts.includes('throughput')) {
+  await measureThroughput(
+    servers.filter((server) => !server.oneAtATime),
+    { ...options, loadgen: anchors.loadgen, logDir: anchors.dir, deadline },
+  )
 }
+if (Date.now() > deadline) console.error(`stopped early: --max-minutes ${options['max-minutes']}`)
+console.log('')
+for (const server of servers) console.log(`- ${server.name}: ${server.about}`)
 
 async function memoryPart(under: readonly BenchServer[]): Promise<void> {
   const hold = Number(options.hold)

@@ -16,6 +16,15 @@ export interface RunningServer {
 }
 
 const START_WITHIN_MS = 20_000
+
+// Every server still running: an interrupted benchmark (Ctrl-C, SIGTERM) stops them before it
+// exits, so no server outlives it.
+const started = new Set<ChildProcess>()
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void Promise.all([...started].map(stopServer)).then(() => process.exit(130))
+  })
+}
 // How often a starting server is tried: the resolution of the start time.
 const START_POLL_MS = 5
 
@@ -39,6 +48,8 @@ export async function startServer(
     stdio: ['ignore', log, log],
   })
   closeSync(log)
+  started.add(child)
+  child.once('exit', () => started.delete(child))
   const deadline = spawnedAt + START_WITHIN_MS
   while (performance.now() < deadline && isRunning(child)) {
     if (await accepts(port)) return { child, port, startMs: performance.now() - spawnedAt }
