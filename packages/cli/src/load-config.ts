@@ -4,7 +4,7 @@
  * with one line that names the setting, the value and what is allowed (STYLE.md principle 5).
  */
 import { type ParseArgsOptionsConfig, parseArgs } from 'node:util'
-import { quoted } from './one-line.ts'
+import { quoted, visible } from './one-line.ts'
 import { ConfigError, type ConfigOf, type Setting, type Settings, shownDefault } from './setting.ts'
 
 export interface LoadOptions {
@@ -63,15 +63,28 @@ function parseFlags(
   try {
     parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true })
   } catch (error) {
-    // parseArgs adds lines of advice (e.g. for `--port -1`); the contract is one line.
-    const [first] = (error as Error).message.split('\n')
-    throw new ConfigError(`${first!.replace(/\.$/, '')} (see --help)`)
+    throw new ConfigError(`${complaint(argv, options, error as Error)} (see --help)`)
   }
   // Settings are flags only: `main.ts 6000` is a mistake, not port 6000.
   const [stray] = parsed.positionals
   if (stray !== undefined)
     throw new ConfigError(`unexpected argument ${quoted(stray)} (see --help)`)
   return parsed.values
+}
+
+/**
+ * parseArgs' complaint in one line. It quotes the argument it refuses as given, so the arguments
+ * are parsed again with their control characters escaped (`--bo\ngus` names `'--bo\\ngus'`),
+ * and the lines of advice it adds (e.g. for `--port -1`) are left out.
+ */
+function complaint(argv: readonly string[], options: ParseArgsOptionsConfig, error: Error): string {
+  let message = error.message
+  try {
+    parseArgs({ args: argv.map(visible), options, strict: true, allowPositionals: true })
+  } catch (escapedError) {
+    message = (escapedError as Error).message
+  }
+  return message.split('\n')[0]!.replace(/\.$/, '')
 }
 
 function readSetting(setting: Setting<unknown>, fromFlag: FlagValue, env: LoadOptions['env'] & {}) {

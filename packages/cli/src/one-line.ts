@@ -23,6 +23,13 @@ export function quoted(raw: string): string {
   return `'${shown.replace(UNSEEN, escaped)}'`
 }
 
+const CONTROLS = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu
+
+/** `raw` with its control, separator and format characters escaped, nothing else changed. */
+export function visible(raw: string): string {
+  return raw.replace(CONTROLS, escaped)
+}
+
 function escaped(character: string): string {
   return NAMED[character] ?? `\\u{${character.codePointAt(0)!.toString(16)}}`
 }

@@ -134,6 +134,8 @@ describe('loadConfig', () => {
       "HOST must be a hostname or an IP address, got 'a\\u{9b}\\u{2028}\\u{202e}b'",
     )
     expect(refusal(['x\ny'])).toBe("unexpected argument 'x\\ny' (see --help)")
+    expect(refusal(['--bo\ngus'])).toMatch(/^Unknown option '--bo\\ngus'.*\(see --help\)$/)
+    expect(refusal(['--port', '-1\n'])).toBe("Option '--port' argument is ambiguous (see --help)")
   })
 
   it('cuts a long value short in the error', () => {
