@@ -98,12 +98,12 @@ async function listenAndServe(target: ListenTarget): Promise<void> {
   }
   // The lab's concurrent loop: hand the connection over and go back to accepting at once.
   const accepting = { signal: stopAccepting.signal }
-  for await (const socket of connections(server, accepting)) serve(socket)
+  for await (const socket of connections(server, accepting)) void serve(socket)
 }
 
 // Not an async function, like serveConnection: nothing per connection that lives as long as the
-// session and is not the session.
-function serve(socket: Socket): void {
+// session and is not the session. Settles once the connection is done with.
+function serve(socket: Socket): Promise<unknown> {
   const peer = `${socket.remoteAddress}:${socket.remotePort}`
   const active = counters.admit(maxClients)
   if (active === null) {
@@ -115,8 +115,7 @@ function serve(socket: Socket): void {
       watch.connected(id, socket)
       watch.ended(id, 'refused')
     }
-    void refuse(socket, EchoError.serverBusy(`${maxClients} clients connected`))
-    return
+    return refuse(socket, EchoError.serverBusy(`${maxClients} clients connected`))
   }
   const conn = counters.nextId()
   log.info({ conn, peer, active }, 'connected')
@@ -133,7 +132,7 @@ function serve(socket: Socket): void {
     conn,
     watch,
   })
-  void sessions.track(socket, served, sessionEnded)
+  return sessions.track(socket, served, sessionEnded)
 }
 
 function sessionEnded(socket: Socket): void {
