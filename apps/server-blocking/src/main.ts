@@ -45,7 +45,7 @@ runMain(SERVICE, async () => {
   }
   const { config } = loaded
   checkServerConfig(config)
-  const sink = stdoutSink(resolveLogFormat(config.logFormat))
+  const sink = await stdoutSink(resolveLogFormat(config.logFormat))
   const log = createLogger({ service: SERVICE, level: config.logLevel, sink })
   const metrics = new ServerMetrics()
   const metricsRow = metrics.row(0)

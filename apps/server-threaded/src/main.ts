@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   }
   const { config } = loaded
   checkServerConfig(config)
-  const sink = stdoutSink(resolveLogFormat(config.logFormat))
+  const sink = await stdoutSink(resolveLogFormat(config.logFormat))
   const log = createLogger({ service: SERVICE, level: config.logLevel, sink })
   // Several listeners on one port need SO_REUSEPORT with the kernel balancing between them;
   // elsewhere one worker serves alone (DESIGN.md, "server-threaded").

@@ -13,7 +13,6 @@
 import { hostname } from 'node:os'
 import { isMainThread, parentPort, threadId } from 'node:worker_threads'
 import { type DestinationStream, type Logger, pino } from 'pino'
-import pretty from 'pino-pretty'
 import type { LogFormat, LogLevel } from '../server-settings.ts'
 
 export type { Logger } from 'pino'
@@ -31,13 +30,21 @@ export function resolveLogFormat(format: LogFormat, stdoutIsTTY = process.stdout
 }
 
 /** The main thread's sink: stdout, as JSON or prettified. */
-export function stdoutSink(format: 'json' | 'pretty'): LogSink {
-  if (format === 'json') {
-    // Synchronous: a line written is out before the next statement, so an exit right after a
-    // flush loses nothing. Worker lines arrive in batches, one write each, so it stays cheap.
-    const boom = pino.destination({ dest: 1, sync: true })
-    return { write: (line: string) => boom.write(line), flushSync: () => boom.flushSync() }
-  }
+export async function stdoutSink(format: 'json' | 'pretty'): Promise<LogSink> {
+  return format === 'json' ? jsonStdoutSink() : await prettyStdoutSink()
+}
+
+function jsonStdoutSink(): LogSink {
+  // Synchronous: a line written is out before the next statement, so an exit right after a
+  // flush loses nothing. Worker lines arrive in batches, one write each, so it stays cheap.
+  const boom = pino.destination({ dest: 1, sync: true })
+  return { write: (line: string) => boom.write(line), flushSync: () => boom.flushSync() }
+}
+
+async function prettyStdoutSink(): Promise<LogSink> {
+  // Loaded only when asked for: every process and every worker thread loads this module, and
+  // pino-pretty with what it brings cost the threaded server about 1 MiB that JSON never uses.
+  const { default: pretty } = await import('pino-pretty')
   const stream = pretty({
     sync: true,
     colorize: process.stdout.isTTY === true && !process.env.NO_COLOR,
@@ -95,7 +102,7 @@ export interface LoggerOptions {
 }
 
 export function createLogger({ service, level, sink }: LoggerOptions): Logger {
-  const destination = sink ?? (isMainThread ? stdoutSink('json') : new LineForwarder())
+  const destination = sink ?? (isMainThread ? jsonStdoutSink() : new LineForwarder())
   return pino(
     {
       level,
