@@ -6,7 +6,7 @@ import { ProgramError } from '@echolab/cli'
 import { describe, expect, it } from 'vitest'
 import { Payloads } from '../src/bench/payload.ts'
 import { UnreachableError } from '../src/connect.ts'
-import { fillTemplate, lineMessages } from '../src/messages.ts'
+import { fillTemplate, lineMessages, MAX_MESSAGE_BYTES } from '../src/messages.ts'
 import { isEchoOf, ReplyTracker } from '../src/reply-tracker.ts'
 import { readCommandLine } from '../src/settings.ts'
 import { formatSummary, RoundTrips, summarise } from '../src/summary.ts'
@@ -99,6 +99,20 @@ describe('messages', () => {
     const messages: string[] = []
     for await (const message of lineMessages(chunks())) messages.push(message.toString())
     expect(messages).toEqual(['a', 'b\r', '', 'last'])
+  })
+
+  it('a stdin line longer than any server takes is named by its number, after the lines before it', async () => {
+    async function* chunks() {
+      yield Buffer.concat([Buffer.from('one\ntwo\n'), Buffer.alloc(MAX_MESSAGE_BYTES + 1, 'x')])
+    }
+    const messages: string[] = []
+    const reading = (async () => {
+      for await (const message of lineMessages(chunks())) messages.push(message.toString())
+    })()
+    await expect(reading).rejects.toThrow(
+      `line 3 of stdin is longer than ${MAX_MESSAGE_BYTES} bytes, the most a server can take as one message`,
+    )
+    expect(messages).toEqual(['one', 'two'])
   })
 })
 

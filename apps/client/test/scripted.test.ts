@@ -326,6 +326,17 @@ describe('what makes a scripted run fail (exit 1)', () => {
     expect(run.stderr).toContain('the server says: Error: message too long (limit 65536 bytes)')
   })
 
+  it('a stdin line longer than any server takes: the lines before it answered, one error line, exit 1', async () => {
+    const server = await started(startOurServer('server-threaded'))
+    const stdin = Buffer.concat([Buffer.from('hi\n'), Buffer.alloc(17_000_000, 'x')])
+    const run = await runClient(['--port', String(server.port)], { stdin })
+    expect(run.code).toBe(1)
+    expect(run.stdout).toMatch(/^Echo: hi {2}\(/m)
+    expect(run.stderr).toBe(
+      'error: cannot read messages: line 2 of stdin is longer than 16777216 bytes, the most a server can take as one message\n',
+    )
+  })
+
   it('a server that never replies, after --reply-timeout-ms', async () => {
     const server = await started(startFakeServer(() => {}))
     const run = await runClient([

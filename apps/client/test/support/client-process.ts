@@ -57,7 +57,11 @@ export class ClientProcess {
       this.stderr += text
       this.#notify()
     })
-    if (stdin !== undefined) this.child.stdin?.end(stdin)
+    if (stdin !== undefined) {
+      // A client that stops reading early (a quit word, a refused line) closes the pipe on us.
+      this.child.stdin?.on('error', () => {})
+      this.child.stdin?.end(stdin)
+    }
     const closed = new Promise<ClientRun>((resolve) => {
       this.child.once('close', (code) => {
         resolve({ code, stdout: this.stdout, stderr: this.stderr })
