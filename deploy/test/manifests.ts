@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { parse, parseAllDocuments } from 'yaml'
 
-export const REPO = fileURLToPath(new URL('../../', import.meta.url))
+const REPO = fileURLToPath(new URL('../../', import.meta.url))
 const KUBERNETES = `${REPO}deploy/kubernetes/`
 
 export interface KubernetesObject {
@@ -20,7 +20,7 @@ export interface KubernetesObject {
   [field: string]: unknown
 }
 
-export interface Kustomization {
+interface Kustomization {
   resources: string[]
   images: { name: string; newName?: string; newTag?: string }[]
 }
@@ -50,7 +50,7 @@ export function swarmStack(): any {
   return parse(readFileSync(`${REPO}deploy/swarm/stack.yml`, 'utf8'))
 }
 
-export interface Dockerfile {
+interface Dockerfile {
   exposed: number[]
   user: string | undefined
   env: Record<string, string>

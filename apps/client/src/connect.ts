@@ -15,7 +15,7 @@ const MAX_BACKOFF_MS = 2_000
 /** An attempt may take at least this long, however little of the retry time is left. */
 const MIN_ATTEMPT_MS = 5_000
 
-export interface Connected {
+interface Connected {
   socket: Socket
   attempts: number
   /** From the first attempt to the established connection. */
@@ -77,7 +77,7 @@ export async function connectWithRetry(
 }
 
 /** Where to connect and how long to keep trying: the connection settings of every mode. */
-export interface Target {
+interface Target {
   host: string
   port: number
   connectTimeoutMs: number

@@ -20,7 +20,7 @@ export function showBytes(bytes: Uint8Array): string {
   return preview(bytes, SHOWN_CHARS)
 }
 
-export interface Style {
+interface Style {
   error: (text: string) => string
   notice: (text: string) => string
   reply: (text: string) => string

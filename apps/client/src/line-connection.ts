@@ -23,7 +23,7 @@ export type CloseReason =
   /** Reset, or some other socket error. */
   | { kind: 'lost'; detail: string }
 
-export interface LineHandlers {
+interface LineHandlers {
   /** A line from the server, without its LF; copy it to keep it past the call. */
   onLine: (line: Buffer) => void
   onClose: (reason: CloseReason) => void

@@ -16,8 +16,8 @@ import { ServerLink } from './server-link.ts'
 import { CLIENT_DEFAULTS, type ScriptConfig } from './settings.ts'
 import { RoundTrips, summarise } from './summary.ts'
 
-export const EXIT_OK = 0
-export const EXIT_FAILURE = 1
+const EXIT_OK = 0
+const EXIT_FAILURE = 1
 
 type Messages = AsyncIterable<Buffer> | Iterable<Buffer>
 

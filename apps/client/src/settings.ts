@@ -53,9 +53,9 @@ export const CLIENT_DEFAULTS = Object.freeze({
 })
 
 /** The longest bench run: a benchmark is a measurement, not a load test left running. */
-export const MAX_BENCH_DURATION_S = 600
+const MAX_BENCH_DURATION_S = 600
 /** Message bytes one bench connection may have in flight (--pipeline × --size): memory stays bounded. */
-export const MAX_BENCH_IN_FLIGHT_BYTES = 64 * 1024 * 1024
+const MAX_BENCH_IN_FLIGHT_BYTES = 64 * 1024 * 1024
 
 const ONE_HOUR_MS = 3_600_000
 
@@ -234,7 +234,7 @@ export type ConnectionConfig = ConfigOf<typeof CONNECTION_SETTINGS>
 export type ScriptConfig = ConnectionConfig & ConfigOf<typeof SCRIPT_SETTINGS>
 export type BenchConfig = ConnectionConfig & ConfigOf<typeof BENCH_SETTINGS>
 
-export type CommandLine =
+type CommandLine =
   | { mode: 'help' }
   | { mode: 'version' }
   | { mode: 'bench'; config: BenchConfig }

@@ -39,7 +39,7 @@ export interface Summary {
   ok: boolean
 }
 
-export interface Tally {
+interface Tally {
   messages: number
   /** Round trips of the right replies only. */
   roundTrips: RoundTrips

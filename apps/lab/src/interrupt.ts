@@ -11,7 +11,7 @@ export const EXIT_INTERRUPTED = 130
  */
 const SAME_REQUEST_MS = 1_000
 
-export interface Interruptible {
+interface Interruptible {
   signal: AbortSignal
   /** Removes the handlers: the run is over. */
   dispose(): void

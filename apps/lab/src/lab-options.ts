@@ -19,7 +19,7 @@ export function readArgs<T extends ParseArgsOptionsConfig>(args: readonly string
 }
 
 /** Where the report goes, and the room to print in. */
-export interface Output {
+interface Output {
   reportsDir: string
   out: NodeJS.WriteStream
   width: number

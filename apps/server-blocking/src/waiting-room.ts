@@ -26,7 +26,7 @@ import {
   refuse,
 } from '@echolab/server-core'
 
-export interface WaitingRoomOptions {
+interface WaitingRoomOptions {
   /** Clients allowed to wait while one is served; 0 refuses everyone who would have to wait. */
   maxWaiting: number
   log: Logger

@@ -38,7 +38,7 @@ export function indexOf(server: ServerProcess, conn: number, msg: string): numbe
   return server.logs.findIndex((l) => l.msg === msg && l.conn === conn)
 }
 
-export interface Opened {
+interface Opened {
   /** A server started on 127.0.0.1:0 with `args`, listening. */
   server(args?: readonly string[], env?: Record<string, string>): Promise<RunningServer>
   /** The server's process started with exactly `args` (no host or port added), not awaited. */
@@ -90,6 +90,6 @@ export function closedAfterEach(): Opened {
  * A client that, like `nc`, keeps its side open after the server closes its own: the server
  * must not depend on the client closing to move on.
  */
-export function connectLikeNc(port: number): Promise<LineClient> {
+function connectLikeNc(port: number): Promise<LineClient> {
   return connectClient(port, { allowHalfOpen: true })
 }

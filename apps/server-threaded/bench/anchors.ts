@@ -27,7 +27,7 @@ export interface BenchServer {
   oneAtATime?: boolean
 }
 
-export interface Anchors {
+interface Anchors {
   dir: string
   loadgen: string
   /** Servers that could be built here, ours first (the blocking server second). */

@@ -1,7 +1,7 @@
 /** Runs the anchors' C load generator once and reads its one JSON line. */
 import { execFile } from 'node:child_process'
 
-export type LoadgenResult = Record<string, number>
+type LoadgenResult = Record<string, number>
 
 /**
  * `boundS` is how long the run may take at most (warmup, window and connect phase): loadgen ends

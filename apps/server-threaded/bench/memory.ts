@@ -10,7 +10,7 @@ import type { BenchServer } from './anchors.ts'
 import { runLoadgen } from './loadgen.ts'
 import { type RunningServer, startServer, statusKiB, stopServer } from './server-process.ts'
 
-export interface MemoryOptions {
+interface MemoryOptions {
   loadgen: string
   logDir: string
   /** Connections to hold. */

@@ -12,7 +12,7 @@ import { runLoadgen } from './loadgen.ts'
 import { formatTable, type Run, summarize } from './report.ts'
 import { isRunning, type RunningServer, startServer, stopServer } from './server-process.ts'
 
-export interface ThroughputOptions {
+interface ThroughputOptions {
   loadgen: string
   logDir: string
   /** Date.now() past which no more runs start. */

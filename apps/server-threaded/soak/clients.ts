@@ -77,7 +77,7 @@ export function echoesOf(messages: readonly string[]): Buffer {
 }
 
 /** Sends a few messages, checks the echoes, says `sair` and waits for the server to close. */
-export async function quitter(port: number): Promise<void> {
+async function quitter(port: number): Promise<void> {
   const c = await SoakConnection.open(port)
   const messages = ['Olá, meu amigo Servidor', '', 'x'.repeat(200)]
   c.socket.write(messages.map((m) => `${m}\n`).join(''))
@@ -88,7 +88,7 @@ export async function quitter(port: number): Promise<void> {
 }
 
 /** Sends a message, reads its echo, then resets the connection (RST, no goodbye). */
-export async function resetter(port: number): Promise<void> {
+async function resetter(port: number): Promise<void> {
   const c = await SoakConnection.open(port)
   c.socket.write('about to reset\n')
   await c.expect(echoesOf(['about to reset']), 'echo before the reset')
@@ -96,7 +96,7 @@ export async function resetter(port: number): Promise<void> {
 }
 
 /** Sends messages, the last without LF, half-closes, and checks every echo before the close. */
-export async function halfCloser(port: number): Promise<void> {
+async function halfCloser(port: number): Promise<void> {
   const c = await SoakConnection.open(port)
   c.socket.end('first\nlast without LF')
   await c.expect(echoesOf(['first', 'last without LF']), 'echoes after the half-close')
@@ -105,7 +105,7 @@ export async function halfCloser(port: number): Promise<void> {
 }
 
 /** Pipelines ~1 MB of messages and reads the echoes slowly, a piece at a time, then leaves. */
-export async function slowReader(port: number): Promise<void> {
+async function slowReader(port: number): Promise<void> {
   const c = await SoakConnection.open(port)
   c.socket.pause()
   const messages = Array.from({ length: 1000 }, (_, i) => `${i} ${'s'.repeat(1000)}`)

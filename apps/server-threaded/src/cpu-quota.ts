@@ -16,7 +16,7 @@ export interface CgroupCpuFiles {
   v1Period: string
 }
 
-export const CGROUP_CPU_FILES: Readonly<CgroupCpuFiles> = Object.freeze({
+const CGROUP_CPU_FILES: Readonly<CgroupCpuFiles> = Object.freeze({
   v2Max: '/sys/fs/cgroup/cpu.max',
   v1Quota: '/sys/fs/cgroup/cpu/cpu.cfs_quota_us',
   v1Period: '/sys/fs/cgroup/cpu/cpu.cfs_period_us',

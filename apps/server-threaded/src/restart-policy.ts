@@ -4,7 +4,7 @@
  * workers cannot fix, so the server stops with an error instead of looping forever.
  */
 
-export interface SupervisionOptions {
+interface SupervisionOptions {
   crashWindowMs: number
   maxCrashesInWindow: number
   firstRestartDelayMs: number

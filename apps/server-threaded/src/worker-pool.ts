@@ -36,7 +36,7 @@ const WORKER_YOUNG_GENERATION_MB = 2
 
 const WORKER_ENTRY = workerEntry(import.meta.url, { source: './worker.ts', bundle: './worker.mjs' })
 
-export interface WorkerPoolOptions {
+interface WorkerPoolOptions {
   size: number
   config: ThreadedConfig
   /** The main thread's logger, for the pool's own lines. */

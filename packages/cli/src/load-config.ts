@@ -7,7 +7,7 @@ import { type ParseArgsOptionsConfig, parseArgs } from 'node:util'
 import { quoted, visible } from './one-line.ts'
 import { ConfigError, type ConfigOf, type Setting, type Settings, shownDefault } from './setting.ts'
 
-export interface LoadOptions {
+interface LoadOptions {
   argv?: readonly string[]
   env?: Readonly<Record<string, string | undefined>>
   /**
@@ -19,7 +19,7 @@ export interface LoadOptions {
 }
 
 /** Either the flag of `asks` that was given, or the configuration. */
-export type Loaded<S extends Settings> =
+type Loaded<S extends Settings> =
   | { readonly asked: string }
   | { readonly asked?: undefined; readonly config: ConfigOf<S> }
 

@@ -4,7 +4,7 @@
  * is the app's bundle (dist/, built by @echolab/bundle): that module is inlined into
  * `dist/main.mjs`, and the worker is a bundle of its own beside it.
  */
-export interface WorkerFiles {
+interface WorkerFiles {
   /** Relative to the starting module's source file, e.g. `./worker.ts`. */
   source: string
   /** Relative to the app's `dist/main.mjs`, e.g. `./worker.mjs`. */

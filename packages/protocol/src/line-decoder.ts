@@ -24,9 +24,9 @@ const CR = 0x0d
 const FIRST_HELD_BYTES = 256
 
 /** Return `false` to stop decoding after this message; `resume()` goes on with the rest. */
-export type MessageHandler = (message: Buffer) => boolean | undefined
+type MessageHandler = (message: Buffer) => boolean | undefined
 
-export interface LineDecoderOptions {
+interface LineDecoderOptions {
   /** Keep a CR before the LF as part of the line (default: drop it, as the protocol says). */
   keepCR?: boolean
 }

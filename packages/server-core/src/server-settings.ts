@@ -127,8 +127,8 @@ export const SERVER_SETTINGS = {
   },
 } satisfies Settings
 
-export type ServerConfig = ConfigOf<typeof SERVER_SETTINGS>
-export type SessionLimits = Pick<
+type ServerConfig = ConfigOf<typeof SERVER_SETTINGS>
+type SessionLimits = Pick<
   SessionOptions,
   'maxMessageBytes' | 'idleTimeoutMs' | 'maxBufferedReplyBytes' | 'drainTimeoutMs'
 >

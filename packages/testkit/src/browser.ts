@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs'
 import { type Browser, chromium } from 'playwright-core'
 
-export const CHROMIUM_PATH = process.env.ECHOLAB_CHROMIUM ?? '/usr/bin/chromium'
+const CHROMIUM_PATH = process.env.ECHOLAB_CHROMIUM ?? '/usr/bin/chromium'
 
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {

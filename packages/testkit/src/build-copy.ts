@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll } from 'vitest'
 
-export interface BuildCopy {
+interface BuildCopy {
   /** The temporary folder holding the copy. */
   dir: string
   /** The copy's `main.mjs`: what `node` runs. */
@@ -19,7 +19,7 @@ export interface BuildCopy {
   remove(): Promise<void>
 }
 
-export async function copyOfBuild(appDir: string): Promise<BuildCopy> {
+async function copyOfBuild(appDir: string): Promise<BuildCopy> {
   const dist = join(appDir, 'dist')
   if (!existsSync(join(dist, 'main.mjs'))) {
     throw new Error(`${dist}/main.mjs is missing: run \`turbo run build\` first (npm test does)`)

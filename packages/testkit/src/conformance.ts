@@ -23,7 +23,7 @@ import { connectClient, connectSocket, type LineClient } from './line-client.ts'
 import type { RunningServer } from './server-process.ts'
 import { withTimeout } from './watchdog.ts'
 
-export type StartConformanceServer = (
+type StartConformanceServer = (
   args?: readonly string[],
   env?: Record<string, string>,
 ) => Promise<RunningServer>

@@ -20,7 +20,7 @@ import {
 } from './server-process.ts'
 import { withTimeout } from './watchdog.ts'
 
-export interface FaultSuiteOptions {
+interface FaultSuiteOptions {
   /** Serves clients at once (the threaded server); the blocking server serves one at a time. */
   concurrent: boolean
 }

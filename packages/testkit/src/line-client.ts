@@ -102,7 +102,7 @@ export class LineClient {
   }
 }
 
-export interface ConnectOptions {
+interface ConnectOptions {
   timeoutMs?: number
   /**
    * Keep this side open after the server closes its own, as `nc` does: for tests that the server

@@ -11,7 +11,7 @@ import type { ServerProcess } from './server-process.ts'
 /** How long the page may take to show what the server did (redraws are throttled to 4/s). */
 const SEE_MS = 10_000
 
-export interface ShownLane {
+interface ShownLane {
   id: number
   state: string
   thread: number

@@ -30,7 +30,7 @@ export interface StartServerOptions {
   runUnder?: readonly string[]
 }
 
-export interface Exit {
+interface Exit {
   code: number | null
   signal: NodeJS.Signals | null
 }

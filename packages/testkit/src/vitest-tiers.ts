@@ -15,7 +15,7 @@ import { basename, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { ViteUserConfig } from 'vitest/config'
 
-export interface TierOptions {
+interface TierOptions {
   /** The unit test files, relative to the package (`test/line-decoder.test.ts`). */
   unit: readonly string[]
   /**

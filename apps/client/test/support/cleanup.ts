@@ -1,7 +1,7 @@
 /** What a test starts is stopped after it, last started first, whether it passed or not. */
 import { afterEach } from 'vitest'
 
-export interface Cleanup {
+interface Cleanup {
   /** Runs `cleanup` after the current test. */
   defer(cleanup: () => Promise<unknown>): void
   /** Awaits `server` and stops it after the current test. */

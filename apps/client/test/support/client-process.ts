@@ -8,13 +8,13 @@ import { withTimeout } from '@echolab/testkit'
 
 export const CLIENT_MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url))
 
-export interface ClientRun {
+interface ClientRun {
   code: number | null
   stdout: string
   stderr: string
 }
 
-export interface RunOptions {
+interface RunOptions {
   /** The program to run: the sources' main.ts unless a test says otherwise (e.g. a built copy). */
   entry?: string
   env?: Record<string, string>

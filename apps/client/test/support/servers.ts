@@ -23,7 +23,7 @@ export {
 
 const REPO = fileURLToPath(new URL('../../../../', import.meta.url))
 
-export type OurServer = 'server-blocking' | 'server-threaded'
+type OurServer = 'server-blocking' | 'server-threaded'
 
 /** One of our servers as a real process (testkit): its logs are there to check. */
 export function startOurServer(app: OurServer): Promise<RunningServer> {

@@ -7,7 +7,7 @@ import { connect, type Socket } from 'node:net'
 import { LineDecoder } from '@echolab/protocol'
 import { now } from '../clock.ts'
 
-export interface ArrivedLine {
+interface ArrivedLine {
   text: string
   atMs: number
 }

@@ -7,7 +7,7 @@ import type { ClientScript } from '../clients/script.ts'
 import type { ServerApp } from '../servers/server-apps.ts'
 import type { Timeline } from '../timeline/timeline.ts'
 
-export interface ServerSetup {
+interface ServerSetup {
   /** How rows and checks name it: usually the app's name. */
   label: string
   app: ServerApp
@@ -15,7 +15,7 @@ export interface ServerSetup {
   flags: readonly string[]
 }
 
-export interface Expectation {
+interface Expectation {
   /** What the lab expects, as a sentence: "client 2 gets no reply until client 1 has left". */
   says: string
   /** Null when the timeline shows it; otherwise why not, in a sentence. */

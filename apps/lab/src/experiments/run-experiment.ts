@@ -26,7 +26,7 @@ export interface ExperimentResult {
 }
 
 /** Told about each server once it listens: its label, port and PID. */
-export type OnServerStarted = (label: string, server: RunningServer) => void
+type OnServerStarted = (label: string, server: RunningServer) => void
 
 export async function runExperiment(
   experiment: Experiment,

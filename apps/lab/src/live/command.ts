@@ -15,7 +15,7 @@ import type { Subcommand } from '../subcommand.ts'
 import { LiveServer } from './live-server.ts'
 import { describeLogLine } from './log-story.ts'
 
-export const LIVE_DEFAULTS = Object.freeze({
+const LIVE_DEFAULTS = Object.freeze({
   /** Loopback: a server a person starts to look at is not open to the network unless asked. */
   host: '127.0.0.1',
   /** The protocol's port, so the `nc` line is the one in the lab sheet. */

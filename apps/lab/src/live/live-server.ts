@@ -14,7 +14,7 @@ const STOP_MS = 20_000
 
 export type LogLine = Record<string, unknown> & { msg?: unknown }
 
-export interface Ready {
+interface Ready {
   echoPort: number
   pagePort: number
   /** Where a browser on this machine reaches the page. */

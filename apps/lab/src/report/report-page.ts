@@ -9,7 +9,7 @@ import { formatSeconds } from '../timeline/format.ts'
 import type { Machine } from './machine.ts'
 import type { SavedExperiment, SavedRuns } from './saved-runs.ts'
 
-export interface RenderedCharts {
+interface RenderedCharts {
   /** Experiment id → its timeline SVG. */
   timelines: ReadonlyMap<string, string>
   scale: string | null

@@ -74,7 +74,7 @@ function toSaved({ experiment, timeline, problems }: ExperimentResult): SavedExp
 }
 
 /** `send "um"`, `pause 600 ms`, `sair`. */
-export function describeStep(step: Step): string {
+function describeStep(step: Step): string {
   if ('send' in step) {
     const text =
       step.send.length > 40 ? `${step.send.slice(0, 12)}… (${step.send.length} bytes)` : step.send

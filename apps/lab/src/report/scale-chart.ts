@@ -6,7 +6,7 @@
 import type { TopLevelSpec } from 'vega-lite'
 import type { ScaleRun } from '../scale/scale-run.ts'
 
-export const SERVER_COLOURS = {
+const SERVER_COLOURS = {
   'server-blocking': '#c0392b',
   'server-threaded': '#2874a6',
 } as const

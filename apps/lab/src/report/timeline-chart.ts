@@ -6,7 +6,7 @@
 import type { TopLevelSpec } from 'vega-lite'
 import type { Timeline } from '../timeline/timeline.ts'
 
-export const STATE_COLOURS = { waiting: '#e8a317', served: '#2f8f5b' } as const
+const STATE_COLOURS = { waiting: '#e8a317', served: '#2f8f5b' } as const
 
 const EVENT_SHAPES = {
   'message sent': 'triangle-right',

@@ -10,7 +10,7 @@ import { loadRuns } from './saved-runs.ts'
 import { scaleSpec } from './scale-chart.ts'
 import { timelineSpec } from './timeline-chart.ts'
 
-export const REPORT_FILE = 'lab.html'
+const REPORT_FILE = 'lab.html'
 
 export async function writeReport(dir: string): Promise<string> {
   const runs = loadRuns(dir)

@@ -13,7 +13,7 @@ export interface ScaleSettings {
 }
 
 /** Over the clients of one run: the median and the worst. */
-export interface Spread {
+interface Spread {
   median: number
   max: number
 }

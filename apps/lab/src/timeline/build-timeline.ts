@@ -16,7 +16,7 @@ import type {
   Timeline,
 } from './timeline.ts'
 
-export interface ServerLogs {
+interface ServerLogs {
   label: string
   app: string
   logs: readonly ServerLogLine[]

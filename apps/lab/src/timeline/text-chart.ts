@@ -24,7 +24,7 @@ export const LEGEND = [
 const TICK_STEPS_MS = [100, 200, 500, 1_000, 2_000, 5_000, 10_000, 30_000, 60_000]
 const MIN_TICK_GAP_COLUMNS = 8
 
-export interface ChartLayout {
+interface ChartLayout {
   labelWidth: number
   columns: number
   /** ms per column */

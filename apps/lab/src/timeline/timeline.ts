@@ -5,8 +5,8 @@
  */
 
 /** What a client was doing at the server: waiting in line, or being served. */
-export const SEGMENT_STATES = ['waiting', 'served'] as const
-export type SegmentState = (typeof SEGMENT_STATES)[number]
+const SEGMENT_STATES = ['waiting', 'served'] as const
+type SegmentState = (typeof SEGMENT_STATES)[number]
 
 export interface Segment {
   state: SegmentState

@@ -43,7 +43,7 @@ export function asText(messages: readonly Buffer[]): string[] {
 }
 
 /** A byte other than LF, often one of those the decoder must not trip on (CR, NUL, UTF-8 parts). */
-export const messageByte = fc.oneof(
+const messageByte = fc.oneof(
   fc.constantFrom(0x0d, 0x00, 0xc3, 0xa1, 0xe2, 0x82, 0xac, 0xff, 0x20, 0x61),
   fc.integer({ min: 0, max: 255 }).filter((byte) => byte !== 0x0a),
 )

@@ -4,7 +4,7 @@
 import type { AddressInfo, Server } from 'node:net'
 import { ProgramError } from '@echolab/cli'
 
-export interface ListenOptions {
+interface ListenOptions {
   host: string
   port: number
   /** Linux only: several listeners (threads) share the port and the kernel spreads connections. */

@@ -59,7 +59,7 @@ async function prettyStdoutSink(): Promise<LogSink> {
 const LOG_LINES_MESSAGE = 'echolab:log-lines'
 
 /** What a worker posts to its parent: whole JSON log lines, newline-separated. */
-export interface LogLinesMessage {
+interface LogLinesMessage {
   type: typeof LOG_LINES_MESSAGE
   lines: string
 }
@@ -93,7 +93,7 @@ export class LineForwarder implements LogSink {
   }
 }
 
-export interface LoggerOptions {
+interface LoggerOptions {
   /** The app's name, on every line as `service`. */
   service: string
   level: LogLevel

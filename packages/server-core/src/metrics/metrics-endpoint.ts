@@ -13,7 +13,7 @@ import type { WatchHub } from '../watch/watch-hub.ts'
 import type { serveWatchRoute } from '../watch/watch-routes.ts'
 import type { MetricsSnapshot } from './server-metrics.ts'
 
-export interface MetricsEndpointOptions {
+interface MetricsEndpointOptions {
   /** Which server this is, as the `server` label. */
   server: string
   snapshot: () => MetricsSnapshot
@@ -23,7 +23,7 @@ export interface MetricsEndpointOptions {
   watch?: WatchHub | undefined
 }
 
-export interface ServeMetricsOptions extends MetricsEndpointOptions {
+interface ServeMetricsOptions extends MetricsEndpointOptions {
   host: string
   /** Unset: no endpoint. */
   port: number | undefined

@@ -19,7 +19,7 @@ import type {
   WatchEndReason,
 } from './watch-events.ts'
 
-export const WATCH_DEFAULTS = Object.freeze({
+const WATCH_DEFAULTS = Object.freeze({
   /** How often a thread hands its events over: fast enough to look live, few enough to be cheap. */
   flushMs: 50,
   /** Events one thread keeps per batch; past it they are dropped and watchers resync. */
@@ -37,7 +37,7 @@ export interface KnownConnection {
   connectedAt?: number | undefined
 }
 
-export interface ConnectionWatchOptions {
+interface ConnectionWatchOptions {
   /** This thread's id, on every event. */
   thread: number
   /** The connections open now, from the server's own bookkeeping. */

@@ -12,7 +12,7 @@
 import type { ServerResponse } from 'node:http'
 import type { ConnectionRow, HubEvent, Scheduling, WatchBatch } from './watch-events.ts'
 
-export const WATCH_HUB_DEFAULTS = Object.freeze({
+const WATCH_HUB_DEFAULTS = Object.freeze({
   /** Open event streams: a classroom's projector and a few laptops, never a crowd. */
   maxWatchers: 16,
   /** Bytes owed to one watcher before its events are dropped: a few seconds of a busy server. */
@@ -41,7 +41,7 @@ export interface WatchHubOptions {
   snapshotTimeoutMs?: number
 }
 
-export interface ConnectionsAnswer {
+interface ConnectionsAnswer {
   connections: ConnectionRow[]
   /** Rows left out past each thread's cap. */
   truncated: number
