@@ -3,7 +3,9 @@
 #   1. `turbo run build` twice in a row: the second run is a full cache hit.
 #   2. in a scratch copy of the repository, with dry runs (nothing built, nothing written here):
 #      a change in packages/server-core/src changes the two servers' build and not the client's;
-#      a change in a test changes no build.
+#      a change in a test changes no build; a file a package's tests run from outside the package
+#      (scripts/start-built.sh behind npm start, the root package.json, the servers' sources the
+#      client's tests start) changes those tests' hash, so a change to it is never a replayed pass.
 # Prints "ok"/"not ok" per check and "build cache: N passed, N failed"; exits 1 if any failed.
 #
 # Usage: bash .ci/build-cache-check.sh     (after npm ci; about 10 s)
@@ -28,22 +30,43 @@ scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 git ls-files -co --exclude-standard -z | xargs -0 cp --parents -t "$scratch" 2>/dev/null
 
-# The apps' build hashes in the scratch copy, one "task hash" per line.
-build_hashes() {
-  (cd "$scratch" && "$turbo" run build --dry=json 2>/dev/null) |
+# task_hashes TASK...: one "task hash" per line for TASK in every package (scratch copy).
+task_hashes() {
+  (cd "$scratch" && "$turbo" run "$@" --dry=json 2>/dev/null) |
     "$node" -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
       for (const t of JSON.parse(s).tasks) if (t.command !== "<NONEXISTENT>") console.log(t.taskId, t.hash)
     })'
 }
 
+# changed_tasks FILE TASK...: the tasks (package#task) whose hash changes when FILE gets one more
+# line (an empty one, so that package.json stays JSON).
+changed_tasks() {
+  local file=$1 before after
+  shift
+  before=$(task_hashes "$@")
+  [ -n "$before" ] || { echo "(no $* task found)"; return; }
+  echo >>"$scratch/$file"
+  after=$(task_hashes "$@")
+  diff <(echo "$before") <(echo "$after") | awk '$1 == ">" { print $2 }' | sort | xargs
+}
+
 # changed_builds FILE: the apps whose build hash changes when FILE gets one more line.
 changed_builds() {
-  local before after
-  before=$(build_hashes)
-  [ -n "$before" ] || { echo "(no build task found)"; return; }
-  echo '// a change' >>"$scratch/$1"
-  after=$(build_hashes)
-  diff <(echo "$before") <(echo "$after") | awk '$1 == ">" { sub(/#build$/, "", $2); print $2 }' | sort | xargs
+  changed_tasks "$1" build | sed 's/#build//g'
+}
+
+# reruns FILE PACKAGE...: FILE's change reruns each PACKAGE's test and test:e2e.
+reruns() {
+  local file=$1 changed missing=0
+  shift
+  changed=$(changed_tasks "$file" test test:e2e)
+  echo "    tests rerun after a change in $file: ${changed:-none}"
+  for package in "$@"; do
+    for task in test test:e2e; do
+      [[ " $changed " == *" @echolab/$package#$task "* ]] || { echo "    missing: @echolab/$package#$task"; missing=1; }
+    done
+  done
+  return "$missing"
 }
 
 rebuilds_dependents_only() {
@@ -63,6 +86,12 @@ tests_rebuild_nothing() {
 check "a second turbo run build is a full cache hit" second_build_is_cached
 check "a change in server-core rebuilds the two servers, not the client" rebuilds_dependents_only
 check "a change in a test rebuilds nothing" tests_rebuild_nothing
+check "scripts/start-built.sh (npm start) is an input of the servers' tests" \
+  reruns scripts/start-built.sh server-blocking server-threaded
+check "the root package.json (root npm start) is an input of the threaded server's tests" \
+  reruns package.json server-threaded
+check "server-core, which the servers the client's tests start run, is an input of them" \
+  reruns packages/server-core/src/index.ts client
 
 echo "build cache: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
