@@ -8,29 +8,20 @@
  *   nc localhost 5000                                         # or: npm run client
  *
  * `--help` lists every setting. SIGTERM or Ctrl-C stops it cleanly.
+ *
+ * What it shares with the threaded server (settings, logs, sessions, metrics, the live view,
+ * shutdown) is server-core's; what is its own is the WaitingRoom and the loop at the end.
  */
 import { createServer, type Socket } from 'node:net'
-import { threadId } from 'node:worker_threads'
-import { describeSettings, loadConfig, runMain } from '@echolab/cli'
+import { runMain } from '@echolab/cli'
 import {
-  ConnectionWatch,
-  checkServerConfig,
-  clientsThatFit,
   connections,
-  createLogger,
-  DescriptorShortage,
-  descriptorLimit,
-  LiveSessions,
+  descriptorBudget,
   listen,
-  MessageLogBudget,
-  resolveLogFormat,
+  oneThreadWatch,
   ServerMetrics,
-  Shutdown,
-  serveConnection,
-  serveMetrics,
-  sessionLimits,
-  stdoutSink,
-  WatchHub,
+  ServerProgram,
+  SessionHost,
 } from '@echolab/server-core'
 import { SETTINGS } from './settings.ts'
 import { WaitingRoom } from './waiting-room.ts'
@@ -38,34 +29,13 @@ import { WaitingRoom } from './waiting-room.ts'
 const SERVICE = 'server-blocking'
 
 runMain(SERVICE, async () => {
-  const loaded = loadConfig(SETTINGS, { asks: { help: 'h' } })
-  if (loaded.asked !== undefined) {
-    process.stdout.write(`Usage: ${SERVICE} [options]\n\n${describeSettings(SETTINGS)}\n`)
-    return
-  }
-  const { config } = loaded
-  checkServerConfig(config)
-  const sink = await stdoutSink(resolveLogFormat(config.logFormat))
-  const log = createLogger({ service: SERVICE, level: config.logLevel, sink })
+  const program = await ServerProgram.start(SERVICE, SETTINGS, `Usage: ${SERVICE} [options]`)
+  if (program === undefined) return // --help
+  const { config, log } = program
   const metrics = new ServerMetrics()
   const metricsRow = metrics.row(0)
-
-  const server = createServer({ allowHalfOpen: true, noDelay: true })
-  // The live view (issue 14): one thread, so the hub takes the batches directly.
-  const watch: ConnectionWatch = new ConnectionWatch({
-    thread: threadId,
-    describe: () => waitingRoom.connections(),
-    send: (batch) => hub.receive(batch),
-  })
-  const hub = new WatchHub({
-    server: SERVICE,
-    scheduling: 'one-at-a-time',
-    threads: () => [threadId],
-    setWatched: (on) => watch.watch(on),
-    requestSnapshot: (request) => watch.snapshot(request),
-  })
-  const limit = descriptorLimit()
-  const descriptors = { fit: clientsThatFit(limit), shortage: new DescriptorShortage(log, limit) }
+  const { watch, hub } = oneThreadWatch(SERVICE, 'one-at-a-time', () => waitingRoom.connections())
+  const descriptors = descriptorBudget(log)
   const waitingRoom = new WaitingRoom({
     maxWaiting: config.maxWaiting,
     log,
@@ -73,14 +43,19 @@ runMain(SERVICE, async () => {
     watch,
     descriptors,
   })
-  const sessions = new LiveSessions()
+  // Move on once the client has its last bytes, even if it keeps its side open (nc does).
+  const host = new SessionHost({
+    config,
+    log,
+    metricsRow,
+    watch,
+    session: { reportOnFinish: true },
+  })
+
+  const server = createServer({ allowHalfOpen: true, noDelay: true })
   const stopAccepting = new AbortController()
   let waitersTold = Promise.resolve()
-  const shutdown = new Shutdown({
-    service: SERVICE,
-    log,
-    sink,
-    graceMs: config.shutdownGraceMs,
+  const shutdown = program.shutdown({
     state: () => ({ waiting: waitingRoom.waiting }),
     stopAccepting: () => {
       stopAccepting.abort()
@@ -88,39 +63,19 @@ runMain(SERVICE, async () => {
       waitersTold = waitingRoom.close()
     },
     drain: async (graceMs) => {
-      await sessions.drain(graceMs)
+      await host.sessions.drain(graceMs)
       await waitersTold // they read their line (or were cut off) before the process exits
     },
-    endNow: () => sessions.end(),
+    endNow: () => host.sessions.end(),
   })
-
-  await serveMetrics({
-    server: SERVICE,
-    snapshot: () => metrics.snapshot(sessions.size),
-    healthy: () => shutdown.accepting,
-    watch: hub,
-    host: config.metricsHost,
-    port: config.metricsPort,
-    log,
-  })
+  await program.serveMetrics({ snapshot: () => metrics.snapshot(host.sessions.size), watch: hub })
   const { address, port } = await listen(server, config)
-  log.info({ address, port, maxWaiting: config.maxWaiting, descriptorLimit: limit }, 'listening')
+  const { maxWaiting } = config
+  log.info({ address, port, maxWaiting, descriptorLimit: descriptors.limit }, 'listening')
   shutdown.serving()
-  const budget = MessageLogBudget.loggingTo(log, config.messageLogsPerSecond)
 
-  async function serve(socket: Socket): Promise<void> {
-    const served = serveConnection(socket, {
-      log,
-      // Move on once the client has its last bytes, even if it keeps its side open (nc does).
-      session: { ...sessionLimits(config), reportOnFinish: true },
-      budget,
-      signal: sessions.signal,
-      metricsRow,
-      conn: waitingRoom.currentId,
-      watch,
-    })
-    await sessions.track(socket, served)
-  }
+  // The one being served is the one the waiting room let in last.
+  const serve = (socket: Socket) => host.serve(socket, waitingRoom.currentId)
 
   // The lab's loop: wait for a connection, serve it to the end, take the next one.
   const accepting = { queue: waitingRoom, signal: stopAccepting.signal }

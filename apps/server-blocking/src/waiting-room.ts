@@ -18,7 +18,7 @@ import { EchoError } from '@echolab/protocol'
 import {
   type ConnectionQueue,
   type ConnectionWatch,
-  type DescriptorShortage,
+  type DescriptorBudget,
   isPeerReset,
   type KnownConnection,
   type Logger,
@@ -38,7 +38,7 @@ interface WaitingRoomOptions {
    * Sockets (the one served and those waiting) that fit under the descriptor limit, whatever
    * `maxWaiting` says, and where a refusal for want of descriptors is reported.
    */
-  descriptors?: { fit: number; shortage: DescriptorShortage } | undefined
+  descriptors?: Pick<DescriptorBudget, 'fit' | 'shortage'> | undefined
 }
 
 interface Waiter {

@@ -12,17 +12,8 @@
  *   node src/main.ts --help                    (with Node 24) every setting, flag and variable
  * Then talk to it with `nc localhost 5000` or `npm run client`.
  */
-import { describeSettings, loadConfig, runMain } from '@echolab/cli'
-import {
-  checkServerConfig,
-  createLogger,
-  descriptorLimit,
-  resolveLogFormat,
-  Shutdown,
-  serveMetrics,
-  stdoutSink,
-  WatchHub,
-} from '@echolab/server-core'
+import { runMain } from '@echolab/cli'
+import { descriptorLimit, ServerProgram, WatchHub } from '@echolab/server-core'
 import { checkNobodyListens } from './port-check.ts'
 import { SERVICE, THREADED_SETTINGS, type ThreadedConfig } from './settings.ts'
 import { WorkerPool } from './worker-pool.ts'
@@ -30,17 +21,10 @@ import { WorkerPool } from './worker-pool.ts'
 runMain(SERVICE, main)
 
 async function main(): Promise<void> {
-  const loaded = loadConfig(THREADED_SETTINGS, { asks: { help: 'h' } })
-  if (loaded.asked !== undefined) {
-    process.stdout.write(
-      `${SERVICE}: concurrent echo server\n\n${describeSettings(THREADED_SETTINGS)}\n`,
-    )
-    return
-  }
-  const { config } = loaded
-  checkServerConfig(config)
-  const sink = await stdoutSink(resolveLogFormat(config.logFormat))
-  const log = createLogger({ service: SERVICE, level: config.logLevel, sink })
+  const heading = `${SERVICE}: concurrent echo server`
+  const program = await ServerProgram.start(SERVICE, THREADED_SETTINGS, heading)
+  if (program === undefined) return // --help
+  const { config, log, sink } = program
   // Several listeners on one port need SO_REUSEPORT with the kernel balancing between them;
   // elsewhere one worker serves alone (DESIGN.md, "server-threaded").
   const reusePort = process.platform === 'linux'
@@ -74,11 +58,7 @@ async function main(): Promise<void> {
   // Like the shutdown signals, before "listening" is out: a test may send it right after.
   if (testFaults) process.on('SIGUSR2', () => pool.crashOne())
 
-  const shutdown = new Shutdown({
-    service: SERVICE,
-    log,
-    sink,
-    graceMs: config.shutdownGraceMs,
+  const shutdown = program.shutdown({
     state: () => ({ active: pool.active }),
     // Each worker stops accepting when it is told to stop.
     stopAccepting: () => {},
@@ -89,15 +69,7 @@ async function main(): Promise<void> {
   let address: { address: string; port: number }
   try {
     await pool.start()
-    await serveMetrics({
-      server: SERVICE,
-      snapshot: () => pool.metrics(),
-      healthy: () => shutdown.accepting,
-      watch: hub,
-      host: config.metricsHost,
-      port: config.metricsPort,
-      log,
-    })
+    await program.serveMetrics({ snapshot: () => pool.metrics(), watch: hub })
     address = await listenOnEveryThread(pool, config, reusePort)
   } catch (error) {
     await pool.stop(0)

@@ -11,20 +11,15 @@ import { parentPort, threadId, workerData } from 'node:worker_threads'
 import { EchoError } from '@echolab/protocol'
 import {
   ConnectionWatch,
-  clientsThatFit,
   connections,
   createLogger,
-  DescriptorShortage,
-  descriptorLimit,
+  descriptorBudget,
   LineForwarder,
   ListenError,
-  LiveSessions,
   listen,
-  MessageLogBudget,
   refuse,
   ServerMetrics,
-  serveConnection,
-  sessionLimits,
+  SessionHost,
 } from '@echolab/server-core'
 import { ConnectionCounters } from './connection-counters.ts'
 import { SERVICE } from './settings.ts'
@@ -47,35 +42,13 @@ const log = createLogger({ service: SERVICE, level: config.logLevel, sink })
 process.on('uncaughtExceptionMonitor', () => sink.flushSync())
 
 const counters = new ConnectionCounters(countersMemory, slot)
-const metricsRow = new ServerMetrics(poolSize, metrics).row(slot)
-const budget = MessageLogBudget.loggingTo(log, config.messageLogsPerSecond)
-const sessionOptions = sessionLimits(config)
 const stopAccepting = new AbortController()
-const sessions = new LiveSessions()
 let stopped = false
 /**
  * Each session's connection id, for the live view's snapshot of connections opened before anyone
  * watched: an entry in one map (no object) per connection is all it costs while nobody does.
  */
 const connIds = new Map<Socket, number>()
-
-// Whatever --max-clients says, no more clients than the descriptor limit leaves room for.
-const limit = descriptorLimit()
-const maxClients = Math.min(config.maxClients, clientsThatFit(limit, poolSize))
-const shortage = new DescriptorShortage(log, limit)
-
-const server = createServer({ allowHalfOpen: true, noDelay: true })
-// Accept failures hit one connection, not the thread: log and keep accepting. Running out of
-// descriptors anyway (something else took them) is one rate-limited line, not
-// one per failed accept.
-server.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EMFILE' || error.code === 'ENFILE') shortage.report()
-  else log.error({ err: error }, 'accept failed')
-})
-
-function post(message: FromWorker): void {
-  toMain.postMessage(message)
-}
 
 // The live view (issue 14): this thread's events go to the main thread, which merges every
 // thread's into one stream.
@@ -86,6 +59,25 @@ const watch = new ConnectionWatch({
   },
   send: (batch) => post({ type: 'watch-batch', batch }),
 })
+const metricsRow = new ServerMetrics(poolSize, metrics).row(slot)
+const host = new SessionHost({ config, log, metricsRow, watch, onEnded: sessionEnded })
+
+// Whatever --max-clients says, no more clients than the descriptor limit leaves room for.
+const descriptors = descriptorBudget(log, poolSize)
+const maxClients = Math.min(config.maxClients, descriptors.fit)
+
+const server = createServer({ allowHalfOpen: true, noDelay: true })
+// Accept failures hit one connection, not the thread: log and keep accepting. Running out of
+// descriptors anyway (something else took them) is one rate-limited line, not
+// one per failed accept.
+server.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EMFILE' || error.code === 'ENFILE') descriptors.shortage.report()
+  else log.error({ err: error }, 'accept failed')
+})
+
+function post(message: FromWorker): void {
+  toMain.postMessage(message)
+}
 
 async function listenAndServe(target: ListenTarget): Promise<void> {
   try {
@@ -108,7 +100,7 @@ function serve(socket: Socket): Promise<unknown> {
   const active = counters.admit(maxClients)
   if (active === null) {
     metricsRow.add('connectionsRefused')
-    if (maxClients < config.maxClients) shortage.report()
+    if (maxClients < config.maxClients) descriptors.shortage.report()
     log.info({ peer, maxClients }, 'refused')
     if (watch.watched) {
       const id = counters.nextId()
@@ -123,16 +115,7 @@ function serve(socket: Socket): Promise<unknown> {
   // Nobody waits here: connected and served at once.
   watch.connected(conn, socket)
   watch.served(conn)
-  const served = serveConnection(socket, {
-    log,
-    session: sessionOptions,
-    budget,
-    signal: sessions.signal,
-    metricsRow,
-    conn,
-    watch,
-  })
-  return sessions.track(socket, served, sessionEnded)
+  return host.serve(socket, conn)
 }
 
 function sessionEnded(socket: Socket): void {
@@ -162,10 +145,10 @@ toMain.on('message', (message: ToWorker) => {
       void listenAndServe(message)
       break
     case 'stop':
-      void stop(() => sessions.drain(message.graceMs))
+      void stop(() => host.sessions.drain(message.graceMs))
       break
     case 'stop-now':
-      void stop(() => sessions.end())
+      void stop(() => host.sessions.end())
       break
     case 'watch':
       watch.watch(message.on)

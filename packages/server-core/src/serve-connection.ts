@@ -24,16 +24,22 @@ interface ServeOptions {
   signal: AbortSignal
   /** This thread's metrics row. */
   metricsRow: MetricsRow
-  /** The connection's id, as in its log lines. */
-  conn: number
   /** This thread's live view; it does nothing while nobody watches. */
   watch?: ConnectionWatch | undefined
 }
 
+/**
+ * Serves the connection `conn` (its id, as in its log lines) on `socket`. `options` are the
+ * thread's, one object for every connection (SessionHost holds it).
+ */
 // Not an async function: a generator and an await per connection, alive for the whole session,
 // cost a held connection more than the session's own state (README of server-threaded, "Memory").
-export function serveConnection(socket: Socket, options: ServeOptions): Promise<SessionReport> {
-  const { log, budget, metricsRow, conn, watch } = options
+export function serveConnection(
+  socket: Socket,
+  conn: number,
+  options: ServeOptions,
+): Promise<SessionReport> {
+  const { log, budget, metricsRow, watch } = options
   // Asked once per session, not once per message: the level does not change while serving.
   const logsMessages = log.isLevelEnabled('info')
   metricsRow.connected()

@@ -58,6 +58,28 @@ export function fittedDefault(wanted: number, fit: number): number {
   return Math.max(1, Math.min(wanted, fit))
 }
 
+/** What a server's client sockets may take of the descriptor limit, and where a shortage is told. */
+export interface DescriptorBudget {
+  /** The process's limit on open files (undefined: unknown or unlimited). */
+  limit: number | undefined
+  /** Client sockets (served or waiting) that fit under it: see `clientsThatFit`. */
+  fit: number
+  shortage: DescriptorShortage
+}
+
+/**
+ * The budget of a process with `threads` event loops besides the main one, read at start; its
+ * shortage lines go to `log`.
+ */
+export function descriptorBudget(log: Logger, threads = 0): DescriptorBudget {
+  const limit = descriptorLimit()
+  return {
+    limit,
+    fit: clientsThatFit(limit, threads),
+    shortage: new DescriptorShortage(log, limit),
+  }
+}
+
 /** Logs "out of file descriptors" at most once per `shortageLogIntervalMs`, with the count. */
 export class DescriptorShortage {
   readonly limit: number | undefined
