@@ -12,7 +12,7 @@ import type { MetricsRow } from './metrics/server-metrics.ts'
 import { type SessionOptions, type SessionReport, serveSession } from './session.ts'
 import type { ConnectionWatch } from './watch/connection-watch.ts'
 
-interface ServeOptions {
+export interface ServeOptions {
   /**
    * The thread's logger; each line gets the connection id (`conn`) here. Not a child logger per
    * connection: pino's children cost a held connection about 200 bytes for one field.

@@ -18,7 +18,7 @@ import { checkServerConfig, type SERVER_SETTINGS } from './server-settings.ts'
 import { Shutdown, type ShutdownOptions } from './shutdown/shutdown.ts'
 
 /** What stopping means for one server: the hooks of its Shutdown. */
-export type StopHooks = Pick<ShutdownOptions, 'stopAccepting' | 'drain' | 'endNow' | 'state'>
+type StopHooks = Pick<ShutdownOptions, 'stopAccepting' | 'drain' | 'endNow' | 'state'>
 
 export class ServerProgram<S extends typeof SERVER_SETTINGS> {
   readonly service: string

@@ -127,7 +127,7 @@ export const SERVER_SETTINGS = {
   },
 } satisfies Settings
 
-type ServerConfig = ConfigOf<typeof SERVER_SETTINGS>
+export type ServerConfig = ConfigOf<typeof SERVER_SETTINGS>
 type SessionLimits = Pick<
   SessionOptions,
   'maxMessageBytes' | 'idleTimeoutMs' | 'maxBufferedReplyBytes' | 'drainTimeoutMs'

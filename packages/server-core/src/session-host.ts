@@ -17,7 +17,7 @@ import type { SessionOptions, SessionReport } from './session.ts'
 import { LiveSessions } from './shutdown/live-sessions.ts'
 import type { ConnectionWatch } from './watch/connection-watch.ts'
 
-export interface SessionHostOptions {
+interface SessionHostOptions {
   config: ServerConfig
   /** The thread's logger: session lines carry their connection id, not a child logger each. */
   log: Logger

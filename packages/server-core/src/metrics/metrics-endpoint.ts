@@ -13,7 +13,7 @@ import type { WatchHub } from '../watch/watch-hub.ts'
 import type { serveWatchRoute } from '../watch/watch-routes.ts'
 import type { MetricsSnapshot } from './server-metrics.ts'
 
-interface MetricsEndpointOptions {
+export interface MetricsEndpointOptions {
   /** Which server this is, as the `server` label. */
   server: string
   snapshot: () => MetricsSnapshot

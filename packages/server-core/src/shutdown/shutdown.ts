@@ -16,7 +16,7 @@
  */
 import type { Logger, LogSink } from '../logs/logger.ts'
 
-interface ShutdownOptions {
+export interface ShutdownOptions {
   /** The program's name, for the one stderr line of `fail()`. */
   service: string
   log: Logger

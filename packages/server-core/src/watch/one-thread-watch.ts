@@ -7,7 +7,7 @@ import { ConnectionWatch, type KnownConnection } from './connection-watch.ts'
 import type { Scheduling } from './watch-events.ts'
 import { WatchHub } from './watch-hub.ts'
 
-export interface OneThreadWatch {
+interface OneThreadWatch {
   /** Told what happens to each connection (by the server and by serveConnection). */
   watch: ConnectionWatch
   /** The watchers, for the metrics port. */
