@@ -15,7 +15,7 @@ const SOURCE_FILE = /\.(ts|mts|js|mjs)$/
 /** Static imports and re-exports, side-effect imports, import(): every way a module names another. */
 const SPECIFIER = /(?:\bfrom\s+|\bimport\s*\(\s*|\bimport\s+)['"]([^'"]+)['"]/g
 
-export interface Workspace {
+interface Workspace {
   /** Relative to the repository root, e.g. `apps/client`. */
   dir: string
   name: string
