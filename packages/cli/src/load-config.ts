@@ -16,12 +16,22 @@ interface LoadOptions {
    * `--help` answers even when a variable holds a bad value.
    */
   asks?: Readonly<Record<string, string>>
+  /**
+   * How many arguments that are not flags the program takes (`npm run lab -- live threaded`):
+   * none by default, because settings are flags (`main.ts 6000` is a mistake, not port 6000).
+   */
+  positionals?: number
 }
 
-/** Either the flag of `asks` that was given, or the configuration. */
+/** Either the flag of `asks` that was given, or the configuration and the other arguments. */
 type Loaded<S extends Settings> =
   | { readonly asked: string }
-  | { readonly asked?: undefined; readonly config: ConfigOf<S> }
+  | {
+      readonly asked?: undefined
+      readonly config: ConfigOf<S>
+      /** The arguments that are not flags, in order; at most `positionals` of them. */
+      readonly positionals: readonly string[]
+    }
 
 type FlagValue = string | boolean | (string | boolean)[] | undefined
 
@@ -31,23 +41,27 @@ type FlagValue = string | boolean | (string | boolean)[] | undefined
  */
 export function loadConfig<S extends Settings>(
   settings: S,
-  { argv = process.argv.slice(2), env = process.env, asks = {} }: LoadOptions = {},
+  { argv = process.argv.slice(2), env = process.env, asks = {}, positionals = 0 }: LoadOptions = {},
 ): Loaded<S> {
-  const values = parseFlags(settings, argv, asks)
+  const { values, positionals: given } = parseFlags(settings, argv, asks)
+  const stray = given[positionals]
+  if (stray !== undefined) {
+    throw new ConfigError(`unexpected argument ${quoted(stray)} (see --help)`)
+  }
   const asked = Object.keys(asks).find((flag) => values[flag] === true)
   if (asked !== undefined) return { asked }
   const config: Record<string, unknown> = {}
   for (const [key, setting] of Object.entries(settings)) {
     config[key] = readSetting(setting, values[setting.flag], env)
   }
-  return { config: Object.freeze(config) as ConfigOf<S> }
+  return { config: Object.freeze(config) as ConfigOf<S>, positionals: Object.freeze(given) }
 }
 
 function parseFlags(
   settings: Settings,
   argv: readonly string[],
   asks: Readonly<Record<string, string>>,
-): Record<string, FlagValue> {
+): { values: Record<string, FlagValue>; positionals: string[] } {
   const options: ParseArgsOptionsConfig = {}
   for (const [flag, short] of Object.entries(asks)) {
     options[flag] = { type: 'boolean', ...(short ? { short } : {}) }
@@ -65,11 +79,7 @@ function parseFlags(
   } catch (error) {
     throw new ConfigError(`${complaint(argv, options, error as Error)} (see --help)`)
   }
-  // Settings are flags only: `main.ts 6000` is a mistake, not port 6000.
-  const [stray] = parsed.positionals
-  if (stray !== undefined)
-    throw new ConfigError(`unexpected argument ${quoted(stray)} (see --help)`)
-  return parsed.values
+  return parsed
 }
 
 /**

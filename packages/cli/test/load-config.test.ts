@@ -116,6 +116,21 @@ describe('loadConfig', () => {
     expect(refusal(['--port', '6000', 'extra'])).toBe("unexpected argument 'extra' (see --help)")
   })
 
+  it('takes as many arguments that are not flags as it is told, in order, among the flags', () => {
+    const loaded = loadConfig(SETTINGS, {
+      argv: ['live', '-p', '7', 'threaded'],
+      env: {},
+      positionals: 2,
+    })
+    expect(loaded.asked).toBeUndefined()
+    if (loaded.asked !== undefined) return
+    expect(loaded.positionals).toEqual(['live', 'threaded'])
+    expect(loaded.config.port).toBe(7)
+    expect(() => loadConfig(SETTINGS, { argv: ['a', 'b', 'c'], env: {}, positionals: 2 })).toThrow(
+      new ConfigError("unexpected argument 'c' (see --help)"),
+    )
+  })
+
   it('refuses an unknown flag, and a flag without its value, in one line naming it', () => {
     expect(refusal(['--prot', '5000'])).toMatch(/^Unknown option '--prot'.*\(see --help\)$/)
     expect(refusal(['--port'])).toBe("Option '-p, --port <value>' argument missing (see --help)")

@@ -5,7 +5,7 @@
  */
 import { ConfigError } from '@echolab/cli'
 import { EXIT_INTERRUPTED, interruptible } from '../interrupt.ts'
-import { outputFor, REPORTS_OPTION, readArgs } from '../lab-options.ts'
+import { outputFor, REPORTS_SETTING, readSubcommandArgs } from '../lab-options.ts'
 import { saveExperiments } from '../report/saved-runs.ts'
 import { writeReport } from '../report/write-report.ts'
 import { buildServers } from '../servers/server-apps.ts'
@@ -18,9 +18,14 @@ import { type ExperimentResult, runExperiment } from './run-experiment.ts'
 export const experiments: Subcommand = {
   summary: `run the experiments (all, or the ones named: 1-${EXPERIMENTS.length}) and show their timelines`,
   async run(args) {
-    const { values, positionals } = readArgs(args, REPORTS_OPTION)
+    const read = readSubcommandArgs({ reports: REPORTS_SETTING }, args, {
+      usage: `[1-${EXPERIMENTS.length} ...] [--reports DIR]`,
+      positionals: Number.POSITIVE_INFINITY,
+    })
+    if (read === undefined) return 0
+    const { config, positionals } = read
     const chosen = positionals.length === 0 ? EXPERIMENTS : positionals.map(experimentNumbered)
-    const { reportsDir, out, width } = outputFor(values.reports)
+    const { reportsDir, out, width } = outputFor(config.reports)
     const paint = paintFor(out)
     const say = (line: string): void => void process.stderr.write(`lab: ${line}\n`)
     const run = interruptible(say)

@@ -7,9 +7,9 @@
  * The echo port listens on 127.0.0.1 unless `--host 0.0.0.0` lets a classroom in; the page stays
  * on the server's metrics host (loopback unless METRICS_HOST says otherwise).
  */
-import { ConfigError, ProgramError } from '@echolab/cli'
+import { ConfigError, hostname, integer, ProgramError, type Setting } from '@echolab/cli'
 import { interruptible } from '../interrupt.ts'
-import { readArgs } from '../lab-options.ts'
+import { readSubcommandArgs } from '../lab-options.ts'
 import { buildServers, type ServerApp, serverEntry } from '../servers/server-apps.ts'
 import type { Subcommand } from '../subcommand.ts'
 import { LiveServer } from './live-server.ts'
@@ -24,6 +24,43 @@ const LIVE_DEFAULTS = Object.freeze({
   pagePort: 9464,
 })
 
+const LIVE_SETTINGS: {
+  host: Setting<string>
+  port: Setting<number>
+  pagePort: Setting<number>
+  threads: Setting<number | undefined>
+} = {
+  host: {
+    flag: 'host',
+    env: 'LAB_LIVE_HOST',
+    description: 'where the echo port listens (0.0.0.0 lets a classroom in)',
+    default: LIVE_DEFAULTS.host,
+    parse: hostname,
+  },
+  port: {
+    flag: 'port',
+    env: 'LAB_LIVE_PORT',
+    description: 'the echo port (0: any free one)',
+    default: LIVE_DEFAULTS.port,
+    parse: integer(0, 65_535),
+  },
+  pagePort: {
+    flag: 'page-port',
+    env: 'LAB_LIVE_PAGE_PORT',
+    description: "the live page (the server's metrics port; 0: any free one)",
+    default: LIVE_DEFAULTS.pagePort,
+    parse: integer(0, 65_535),
+  },
+  threads: {
+    flag: 'threads',
+    env: 'LAB_LIVE_THREADS',
+    description: 'worker threads of the threaded server (it refuses more than it allows)',
+    default: undefined,
+    shownDefault: "the server's",
+    parse: integer(1, 1024),
+  },
+}
+
 const SERVERS: Record<string, ServerApp> = {
   blocking: 'server-blocking',
   threaded: 'server-threaded',
@@ -32,21 +69,21 @@ const SERVERS: Record<string, ServerApp> = {
 export const live: Subcommand = {
   summary: 'start a server (blocking or threaded) with its live page; Ctrl-C stops it',
   async run(args) {
-    const { values, positionals } = readArgs(args, {
-      host: { type: 'string', default: LIVE_DEFAULTS.host },
-      port: { type: 'string', default: String(LIVE_DEFAULTS.port) },
-      'page-port': { type: 'string', default: String(LIVE_DEFAULTS.pagePort) },
-      threads: { type: 'string' },
+    const read = readSubcommandArgs(LIVE_SETTINGS, args, {
+      usage: 'live [blocking|threaded] [--host H] [--port P] [--page-port Q] [--threads N]',
+      positionals: 1,
     })
-    const app = chosenServer(positionals)
+    if (read === undefined) return 0
+    const { config, positionals } = read
+    const app = chosenServer(positionals[0] ?? 'blocking')
     const flags = [
-      ...['--host', values.host],
-      ...['--port', String(port('--port', values.port))],
-      ...['--metrics-port', String(port('--page-port', values['page-port']))],
+      ...['--host', config.host],
+      ...['--port', String(config.port)],
+      ...['--metrics-port', String(config.pagePort)],
     ]
-    if (values.threads !== undefined) {
+    if (config.threads !== undefined) {
       if (app !== 'server-threaded') throw new ConfigError('--threads is for the threaded server')
-      flags.push('--threads', values.threads)
+      flags.push('--threads', String(config.threads))
     }
     const say = (line: string): void => void process.stderr.write(`lab: ${line}\n`)
     const run = interruptible(say)
@@ -54,7 +91,7 @@ export const live: Subcommand = {
       await buildServers()
       const server = LiveServer.start(serverEntry(app), flags)
       const { echoPort, pagePort, pageHost } = await server.ready()
-      const nc = `nc ${values.host === '0.0.0.0' ? '127.0.0.1' : values.host} ${echoPort}`
+      const nc = `nc ${config.host === '0.0.0.0' ? '127.0.0.1' : config.host} ${echoPort}`
       process.stdout.write(
         [
           `${app} is running with its live page.`,
@@ -81,22 +118,12 @@ export const live: Subcommand = {
   },
 }
 
-function chosenServer(positionals: string[]): ServerApp {
-  const [name = 'blocking', extra] = positionals
-  if (extra !== undefined) throw new ConfigError(`unexpected argument '${extra}'`)
+function chosenServer(name: string): ServerApp {
   const app = SERVERS[name]
   if (app === undefined) {
     throw new ConfigError(`no server '${name}': choose blocking or threaded`)
   }
   return app
-}
-
-function port(flag: string, raw: string): number {
-  const value = Number(raw)
-  if (!/^\d+$/.test(raw) || value > 65_535) {
-    throw new ConfigError(`${flag} must be an integer 0-65535, got '${raw}'`)
-  }
-  return value
 }
 
 function aborted(signal: AbortSignal): Promise<'interrupted'> {

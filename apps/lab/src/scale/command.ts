@@ -2,9 +2,9 @@
  * `npm run lab -- scale [--clients 1,2,4,8,16,32] [--reports DIR]`: both servers with 1 to 32
  * clients at once, a table of what each client waited and took, and the report with its chart.
  */
-import { ConfigError } from '@echolab/cli'
+import type { Setting } from '@echolab/cli'
 import { EXIT_INTERRUPTED, interruptible } from '../interrupt.ts'
-import { outputFor, REPORTS_OPTION, readArgs } from '../lab-options.ts'
+import { outputFor, REPORTS_SETTING, readSubcommandArgs } from '../lab-options.ts'
 import { saveScale } from '../report/saved-runs.ts'
 import { writeReport } from '../report/write-report.ts'
 import { buildServers } from '../servers/server-apps.ts'
@@ -20,13 +20,13 @@ export const scale: Subcommand = {
   summary:
     'measure both servers with 1 to 32 clients at once; print a table, chart it in the report',
   async run(args) {
-    const { values, positionals } = readArgs(args, {
-      ...REPORTS_OPTION,
-      clients: { type: 'string', default: SCALE_DEFAULTS.clientCounts.join(',') },
+    const read = readSubcommandArgs(SCALE_SETTINGS, args, {
+      usage: 'scale [--clients 1,2,4,8,16,32] [--reports DIR]',
     })
-    if (positionals.length > 0) throw new ConfigError(`unexpected argument '${positionals[0]}'`)
-    const settings = { ...SCALE_DEFAULTS, clientCounts: clientCounts(values.clients) }
-    const { reportsDir, out } = outputFor(values.reports)
+    if (read === undefined) return 0
+    const { config } = read
+    const settings = { ...SCALE_DEFAULTS, clientCounts: config.clients }
+    const { reportsDir, out } = outputFor(config.reports)
     const paint = paintFor(out)
     const say = (line: string): void => void process.stderr.write(`lab: ${line}\n`)
     const run = interruptible(say)
@@ -57,12 +57,19 @@ export const scale: Subcommand = {
   },
 }
 
-function clientCounts(raw: string): number[] {
-  const counts = raw.split(',').map((part) => Number(part.trim()))
-  if (counts.length === 0 || counts.some((n) => !Number.isInteger(n) || n < 1 || n > MAX_CLIENTS)) {
-    throw new ConfigError(
-      `--clients must be a comma-separated list of integers 1-${MAX_CLIENTS}, got '${raw}'`,
-    )
-  }
-  return counts
+const CLIENTS_SETTING: Setting<readonly number[]> = {
+  flag: 'clients',
+  env: 'LAB_SCALE_CLIENTS',
+  description: 'how many clients at once, one run per number',
+  default: SCALE_DEFAULTS.clientCounts,
+  shownDefault: SCALE_DEFAULTS.clientCounts.join(','),
+  parse: (raw) => {
+    const counts = raw.split(',').map((part) => Number(part.trim()))
+    if (counts.some((n) => !Number.isInteger(n) || n < 1 || n > MAX_CLIENTS)) {
+      throw new Error(`a comma-separated list of integers 1-${MAX_CLIENTS}`)
+    }
+    return counts
+  },
 }
+
+const SCALE_SETTINGS = { reports: REPORTS_SETTING, clients: CLIENTS_SETTING }
