@@ -5,6 +5,10 @@
  *
  * Not run by hand: src/main.ts starts it in a WorkerPool, tells it when and where to listen and
  * when to stop. Its log lines go to the main thread (LineForwarder), which writes them out.
+ *
+ * What serving a session takes is server-core's SessionHost, as in the blocking server; what is
+ * this thread's own is admission against the clients of every thread (ConnectionCounters), the
+ * messages with the main thread, and the loop in listenAndServe.
  */
 import { createServer, type Socket } from 'node:net'
 import { parentPort, threadId, workerData } from 'node:worker_threads'
