@@ -154,6 +154,18 @@ describe('interactive mode in a terminal', () => {
     expect(await terminal.exitStatus()).toBe(1)
   })
 
+  it("a line over the server's size limit: the server's refusal as an error, no stack trace, exit 1", async () => {
+    const server = await started(startOurServer('server-threaded', ['--max-message-bytes', '16']))
+    const terminal = await client(server.port)
+    await terminal.waitFor('> ')
+    await terminal.type('this line is longer than sixteen bytes')
+    await terminal.press('Enter')
+    const screen = await terminal.waitFor('error: the server closed the connection')
+    expect(screen).toContain('\nError: message too long (limit 16 bytes)\n')
+    expect(screen).not.toContain('    at ')
+    expect(await terminal.exitStatus()).toBe(1)
+  })
+
   it('reports a server that goes away, not a stack trace', async () => {
     const server = await started(
       startFakeServer((socket) => onLines(socket, () => socket.resetAndDestroy())),

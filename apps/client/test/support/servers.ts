@@ -26,8 +26,8 @@ const REPO = fileURLToPath(new URL('../../../../', import.meta.url))
 type OurServer = 'server-blocking' | 'server-threaded'
 
 /** One of our servers as a real process (testkit): its logs are there to check. */
-export function startOurServer(app: OurServer): Promise<RunningServer> {
-  return startServer({ entry: `${REPO}apps/${app}/src/main.ts` })
+export function startOurServer(app: OurServer, args: string[] = []): Promise<RunningServer> {
+  return startServer({ entry: `${REPO}apps/${app}/src/main.ts`, args })
 }
 
 /** Every server the client must work with: ours and plain ones written apart from ours. */
