@@ -74,8 +74,12 @@ runMain(SERVICE, async () => {
   log.info({ address, port, maxWaiting, descriptorLimit: descriptors.limit }, 'listening')
   shutdown.serving()
 
-  // The one being served is the one the waiting room let in last.
-  const serve = (socket: Socket) => host.serve(socket, waitingRoom.currentId)
+  // The one being served is the one the waiting room let in last. It is the only session, so it
+  // has ended once none is left.
+  const serve = (socket: Socket) => {
+    host.serve(socket, waitingRoom.currentId)
+    return host.sessions.whenEmpty()
+  }
 
   // The lab's loop: wait for a connection, serve it to the end, take the next one.
   const accepting = { queue: waitingRoom, signal: stopAccepting.signal }

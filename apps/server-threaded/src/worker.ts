@@ -97,9 +97,9 @@ async function listenAndServe(target: ListenTarget): Promise<void> {
   for await (const socket of connections(server, accepting)) void serve(socket)
 }
 
-// Not an async function, like serveConnection: nothing per connection that lives as long as the
-// session and is not the session. Settles once the connection is done with.
-function serve(socket: Socket): Promise<unknown> {
+// Not an async function, and no promise: nothing per connection that lives as long as the session
+// and is not the session. Returns at once; `sessionEnded` hears of its end.
+function serve(socket: Socket): void {
   const peer = `${socket.remoteAddress}:${socket.remotePort}`
   const active = counters.admit(maxClients)
   if (active === null) {
@@ -111,7 +111,8 @@ function serve(socket: Socket): Promise<unknown> {
       watch.connected(id, socket)
       watch.ended(id, 'refused')
     }
-    return refuse(socket, EchoError.serverBusy(`${maxClients} clients connected`))
+    void refuse(socket, EchoError.serverBusy(`${maxClients} clients connected`))
+    return
   }
   const conn = counters.nextId()
   log.info({ conn, peer, active }, 'connected')
@@ -119,7 +120,7 @@ function serve(socket: Socket): Promise<unknown> {
   // Nobody waits here: connected and served at once.
   watch.connected(conn, socket)
   watch.served(conn)
-  return host.serve(socket, conn)
+  host.serve(socket, conn)
 }
 
 function sessionEnded(socket: Socket): void {

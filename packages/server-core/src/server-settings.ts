@@ -143,7 +143,7 @@ export function checkServerConfig(config: ServerConfig): void {
   }
 }
 
-/** The settings a session uses, and only those: each server passes these to serveConnection. */
+/** The settings a session uses, and only those: each server passes these to its ConnectionServer. */
 export function sessionLimits(config: ServerConfig): SessionLimits {
   return {
     maxMessageBytes: config.maxMessageBytes,

@@ -4,16 +4,16 @@
  * (LiveSessions, which end them at shutdown). A server then serves a connection with one call,
  * `host.serve(socket, conn)`, and decides only when to make that call: that is its scheduling.
  *
- * Nothing per connection is made here: the options handed to serveConnection are one object for
- * the thread, and `onEnded` one function for every session: see serveConnection for why.
+ * Nothing per connection is made here: one ConnectionServer hears every session of the thread,
+ * and `onEnded` is one function for all of them: see ConnectionServer for why.
  */
 import type { Socket } from 'node:net'
 import type { Logger } from './logs/logger.ts'
 import { MessageLogBudget } from './logs/message-log-budget.ts'
 import type { MetricsRow } from './metrics/server-metrics.ts'
-import { type ServeOptions, serveConnection } from './serve-connection.ts'
+import { ConnectionServer } from './serve-connection.ts'
 import { type ServerConfig, sessionLimits } from './server-settings.ts'
-import type { SessionOptions, SessionReport } from './session.ts'
+import type { SessionOptions } from './session.ts'
 import { LiveSessions } from './shutdown/live-sessions.ts'
 import type { ConnectionWatch } from './watch/connection-watch.ts'
 
@@ -34,27 +34,25 @@ interface SessionHostOptions {
 export class SessionHost {
   /** The sessions being served; `drain()` and `end()` them at shutdown. */
   readonly sessions = new LiveSessions()
-  readonly #serving: ServeOptions
-  readonly #onEnded: ((socket: Socket) => void) | undefined
+  readonly #connections: ConnectionServer
 
   constructor({ config, log, metricsRow, watch, session, onEnded }: SessionHostOptions) {
-    this.#serving = {
+    this.#connections = new ConnectionServer({
       log,
       session: { ...sessionLimits(config), ...session },
       budget: MessageLogBudget.loggingTo(log, config.messageLogsPerSecond),
-      signal: this.sessions.signal,
       metricsRow,
       watch,
-    }
-    this.#onEnded = onEnded
+      sessions: this.sessions,
+      onEnded,
+    })
   }
 
   /**
-   * Serves the connection `conn` on `socket` to its end; settles once the session has ended,
-   * logged its `session ended` line and `onEnded` has run.
+   * Serves the connection `conn` on `socket` until its session ends; returns at once. The session
+   * is in `sessions` until it has ended and logged its `session ended` line; then `onEnded` runs.
    */
-  serve(socket: Socket, conn: number): Promise<SessionReport> {
-    const served = serveConnection(socket, conn, this.#serving)
-    return this.sessions.track(socket, served, this.#onEnded)
+  serve(socket: Socket, conn: number): void {
+    this.#connections.serve(socket, conn)
   }
 }

@@ -47,8 +47,6 @@ export interface SessionOptions {
   drainTimeoutMs: number
   /** Aborting ends the session with `Error: server shutting down`. */
   signal?: AbortSignal | undefined
-  /** Called with each message before it is answered (for logs and metrics; keep it cheap). */
-  onMessage?: ((message: Buffer) => void) | undefined
   /**
    * Report as soon as the session has ended and its last bytes are written out, rather than when
    * the connection closes; the connection still closes on its own, when the client closes its
@@ -69,11 +67,30 @@ export interface SessionReport {
   error?: Error
 }
 
-/** Serves `stream` until the session ends; never rejects. */
-export function serveSession(stream: Duplex, options: SessionOptions): Promise<SessionReport> {
-  return new Promise((resolve) => {
-    new Session(stream, options, resolve).start()
-  })
+/**
+ * What a session tells the code serving it. One object can hear every session of a thread: each
+ * session passes back the id it was given, so nothing is made per connection to listen to it (a
+ * promise per session, and the reactions chained to it, cost a held connection about 1 KiB:
+ * apps/server-threaded README, "Memory").
+ */
+export interface SessionEvents<S extends Duplex = Duplex> {
+  /** Each message, before it is answered (for logs and metrics; keep it cheap). */
+  message?(id: number, message: Buffer): void
+  /** Once per session, when it has ended (see `reportOnFinish`): how it went. */
+  ended(id: number, stream: S, report: SessionReport): void
+}
+
+/**
+ * Serves `stream` until the session ends, then tells `events.ended`; `id` is only passed back.
+ * A stream already destroyed ends it before this returns.
+ */
+export function serveSession<S extends Duplex>(
+  stream: S,
+  id: number,
+  options: SessionOptions,
+  events: SessionEvents<S>,
+): void {
+  new Session(stream, id, options, events as SessionEvents).start()
 }
 
 // The session serving a stream, for the listeners every session shares (Session.#on).
@@ -112,8 +129,10 @@ class Session {
   }
 
   readonly #stream: Duplex
+  readonly #id: number
   readonly #options: SessionOptions
-  readonly #resolve: (report: SessionReport) => void
+  // Null once the session has reported: only the first report counts.
+  #events: SessionEvents | null
   readonly #decoder: LineDecoder
   readonly #replies = new ReplyBatch()
   readonly #startedAt = performance.now()
@@ -134,10 +153,11 @@ class Session {
   // Made the first time a write may take the owed bytes over the bound (see #write).
   #writtenCallback: ((error?: Error | null) => void) | undefined
 
-  constructor(stream: Duplex, options: SessionOptions, resolve: (report: SessionReport) => void) {
+  constructor(stream: Duplex, id: number, options: SessionOptions, events: SessionEvents) {
     this.#stream = stream
+    this.#id = id
     this.#options = options
-    this.#resolve = resolve
+    this.#events = events
     this.#decoder = new LineDecoder(options.maxMessageBytes)
   }
 
@@ -202,7 +222,7 @@ class Session {
       return false
     }
     this.#messages++
-    this.#options.onMessage?.(message)
+    this.#events?.message?.(this.#id, message)
     this.#replies.add(message)
     const owed = this.#replies.byteLength + this.#stream.writableLength
     return (
@@ -301,8 +321,11 @@ class Session {
     this.#report(this.#reason)
   }
 
-  /** Resolves the report; only the first call counts. */
+  /** Tells the events how the session went; only the first call counts. */
   #report(reason: EndReason): void {
+    const events = this.#events
+    if (events === null) return
+    this.#events = null
     const report: SessionReport = {
       reason,
       messages: this.#messages,
@@ -311,7 +334,7 @@ class Session {
       durationMs: performance.now() - this.#startedAt,
     }
     if (this.#error !== undefined) report.error = this.#error
-    this.#resolve(report)
+    events.ended(this.#id, this.#stream, report)
   }
 
   /** Ends the session with an `Error:` line after the replies already owed. */

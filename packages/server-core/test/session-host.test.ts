@@ -33,7 +33,12 @@ function hostWith(argv: string[]) {
   return { host, lines, metrics, ended }
 }
 
-/** A connection over an in-memory pair: serveConnection only needs a Duplex of it. */
+/** The "session ended" lines: what each session reported, once each. */
+function endedLines(lines: Record<string, unknown>[]) {
+  return lines.filter((line) => line.msg === 'session ended')
+}
+
+/** A connection over an in-memory pair: a session only needs a Duplex of it. */
 function connection() {
   const [client, server] = duplexPair()
   return { client, socket: server as unknown as Socket, inbox: new Inbox(client) }
@@ -43,16 +48,13 @@ describe('SessionHost', () => {
   it('serves a connection to its end, logs "session ended" with its id, counts it, then calls onEnded with its socket', async () => {
     const { host, lines, metrics, ended } = hostWith([])
     const { client, socket, inbox } = connection()
-    const served = host.serve(socket, 7)
+    host.serve(socket, 7)
     expect(host.sessions.size).toBe(1)
     client.write('Olá\nsair\n')
     expect(await inbox.untilServerEnds()).toEqual(Buffer.from('Echo: Olá\n'))
-    const report = await withTimeout(served, DEFAULT_WAIT_MS, 'the session to end')
-    expect(report).toMatchObject({ reason: 'quit', messages: 1 })
+    await withTimeout(host.sessions.whenEmpty(), DEFAULT_WAIT_MS, 'the session to end')
     expect(lines.filter((line) => line.msg === 'message')).toMatchObject([{ conn: 7, text: 'Olá' }])
-    expect(lines.filter((line) => line.msg === 'session ended')).toMatchObject([
-      { conn: 7, reason: 'quit', messages: 1 },
-    ])
+    expect(endedLines(lines)).toMatchObject([{ conn: 7, reason: 'quit', messages: 1 }])
     expect(metrics.snapshot(host.sessions.size)).toMatchObject({
       connectionsActive: 0,
       connectionsTotal: 1,
@@ -62,21 +64,21 @@ describe('SessionHost', () => {
   })
 
   it('gives each session the limits the settings say', async () => {
-    const { host } = hostWith(['--max-message-bytes', '4'])
+    const { host, lines } = hostWith(['--max-message-bytes', '4'])
     const { client, socket, inbox } = connection()
-    const served = host.serve(socket, 1)
+    host.serve(socket, 1)
     client.write('12345\n')
     expect((await inbox.untilServerEnds()).toString()).toMatch(/^Error: message too long/)
-    const report = await withTimeout(served, DEFAULT_WAIT_MS, 'the session to end')
-    expect(report.reason).toBe('message-too-long')
+    await withTimeout(host.sessions.whenEmpty(), DEFAULT_WAIT_MS, 'the session to end')
+    expect(endedLines(lines)).toMatchObject([{ reason: 'message-too-long' }])
   })
 
   it('ends the sessions it serves when its sessions are ended at shutdown', async () => {
-    const { host, ended } = hostWith([])
+    const { host, lines, ended } = hostWith([])
     const { socket, inbox } = connection()
-    const served = host.serve(socket, 1)
+    host.serve(socket, 1)
     await withTimeout(host.sessions.end(), DEFAULT_WAIT_MS, 'the sessions to end')
-    expect((await served).reason).toBe('shutdown')
+    expect(endedLines(lines)).toMatchObject([{ reason: 'shutdown' }])
     expect(inbox.bytes.toString()).toBe('Error: server shutting down\n')
     expect(ended).toEqual([socket])
   })

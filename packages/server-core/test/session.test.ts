@@ -3,9 +3,14 @@ import { duplexPair } from 'node:stream'
 import { EchoError } from '@echolab/protocol'
 import { DEFAULT_WAIT_MS, withTimeout } from '@echolab/testkit'
 import { describe, expect, it } from 'vitest'
-import { type SessionOptions, serveSession } from '../src/session.ts'
 import { Inbox } from './support/inbox.ts'
-import { openSession, reportOf, TEST_SESSION } from './support/session-pair.ts'
+import {
+  openSession,
+  reportOf,
+  serveTestSession,
+  TEST_SESSION,
+  type TestSessionOptions,
+} from './support/session-pair.ts'
 
 /**
  * A client that sends `chunks`, one write each, half-closes if told to, and reads until the
@@ -13,7 +18,7 @@ import { openSession, reportOf, TEST_SESSION } from './support/session-pair.ts'
  */
 async function converse(
   chunks: readonly (string | Buffer)[],
-  { halfClose = false, ...options }: Partial<SessionOptions> & { halfClose?: boolean } = {},
+  { halfClose = false, ...options }: Partial<TestSessionOptions> & { halfClose?: boolean } = {},
 ) {
   const pair = openSession(options)
   const inbox = new Inbox(pair.client)
@@ -56,7 +61,7 @@ describe('a session for a client that waited its turn', () => {
     server.pause() // as the blocking server keeps a waiting connection
     const inbox = new Inbox(client)
     client.end('sent while waiting\nlast')
-    const report = serveSession(server, TEST_SESSION)
+    const report = serveTestSession(server, TEST_SESSION)
     expect(await inbox.untilServerEnds()).toEqual(
       Buffer.from('Echo: sent while waiting\nEcho: last\n'),
     )
@@ -70,7 +75,7 @@ describe('a session for a client that waited its turn', () => {
     const [, server] = duplexPair()
     server.destroy()
     const report = await withTimeout(
-      serveSession(server, TEST_SESSION),
+      serveTestSession(server, TEST_SESSION),
       DEFAULT_WAIT_MS,
       'session report',
     )

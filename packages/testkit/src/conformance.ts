@@ -13,7 +13,7 @@
  *   `args` as extra flags, and resolves once it listens. The suite stops every server it starts.
  *   Flags it passes: --max-message-bytes, --idle-timeout-ms, --max-buffered-reply-bytes and
  *   --drain-timeout-ms (the shared SERVER_SETTINGS).
- * - It reads one log line: "session ended" with its `reason` (from `serveConnection`).
+ * - It reads one log line: "session ended" with its `reason` (from server-core's `ConnectionServer`).
  * - Every test uses one client at a time, so it holds for a server that serves one at a time.
  * - The longest test (a client that does not read) needs a vitest testTimeout of 60 s or more.
  */

@@ -12,8 +12,8 @@ import { LINGERS } from '../lingers.ts'
 
 export class LiveSessions {
   readonly #told = new AbortController()
-  /** Each live session's socket, and the promise that settles once it has ended and logged. */
-  readonly #sessions = new Map<Socket, Promise<unknown>>()
+  /** Each live session's socket: in from the session's start until it has ended and logged. */
+  readonly #sockets = new Set<Socket>()
   readonly #whenEmpty = new Set<() => void>()
 
   /** Aborted when the sessions left are told the server is shutting down: give it to each session. */
@@ -22,22 +22,22 @@ export class LiveSessions {
   }
 
   get size(): number {
-    return this.#sessions.size
+    return this.#sockets.size
   }
 
-  /**
-   * Tracks the session on `socket` until `served` settles, then calls `onEnded(socket)`; returns a
-   * promise that settles as `served` does, once `onEnded` has run. One `onEnded` can serve every
-   * session: nothing per connection but the session.
-   */
-  track<T>(socket: Socket, served: Promise<T>, onEnded?: (socket: Socket) => void): Promise<T> {
-    const done = served.finally(() => {
-      this.#sessions.delete(socket)
-      onEnded?.(socket)
-      if (this.#sessions.size === 0) for (const wake of this.#whenEmpty) wake()
-    })
-    this.#sessions.set(socket, done)
-    return done
+  /** A session starts on `socket`; `delete(socket)` once it has ended and logged. */
+  add(socket: Socket): void {
+    this.#sockets.add(socket)
+  }
+
+  delete(socket: Socket): void {
+    this.#sockets.delete(socket)
+    if (this.#sockets.size === 0) for (const wake of this.#whenEmpty) wake()
+  }
+
+  /** Resolves once no session is left. */
+  whenEmpty(): Promise<void> {
+    return this.#emptyWithin(Number.POSITIVE_INFINITY)
   }
 
   /**
@@ -56,13 +56,13 @@ export class LiveSessions {
   async end(lingerMs = 0): Promise<void> {
     this.#told.abort()
     await this.#emptyWithin(lingerMs)
-    for (const socket of this.#sessions.keys()) socket.destroy()
-    await Promise.allSettled(this.#sessions.values())
+    for (const socket of this.#sockets) socket.destroy()
+    await this.whenEmpty()
   }
 
-  /** Resolves once no session is left, or after `ms`. */
+  /** Resolves once no session is left, or after `ms` (never, if it is infinite). */
   #emptyWithin(ms: number): Promise<void> {
-    if (this.#sessions.size === 0 || ms <= 0) return Promise.resolve()
+    if (this.#sockets.size === 0 || ms <= 0) return Promise.resolve()
     return new Promise((resolve) => {
       const done = (): void => {
         clearTimeout(timer)
@@ -70,7 +70,7 @@ export class LiveSessions {
         resolve()
       }
       // Not unref'd: while it shuts down, the process is waiting for exactly this.
-      const timer = setTimeout(done, ms)
+      const timer = Number.isFinite(ms) ? setTimeout(done, ms) : undefined
       this.#whenEmpty.add(done)
     })
   }

@@ -8,7 +8,7 @@ import type { Scheduling } from './watch-events.ts'
 import { WatchHub } from './watch-hub.ts'
 
 interface OneThreadWatch {
-  /** Told what happens to each connection (by the server and by serveConnection). */
+  /** Told what happens to each connection (by the server and by its ConnectionServer). */
   watch: ConnectionWatch
   /** The watchers, for the metrics port. */
   hub: WatchHub

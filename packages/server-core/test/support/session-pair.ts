@@ -14,15 +14,33 @@ export const TEST_SESSION: SessionOptions = Object.freeze({
   drainTimeoutMs: 10_000,
 })
 
+export interface TestSessionOptions extends SessionOptions {
+  /** Called with each message before it is answered (SessionEvents.message). */
+  onMessage?: ((message: Buffer) => void) | undefined
+}
+
+/** Serves `stream` as the servers do; settles with the report the session's `ended` event brings. */
+export function serveTestSession(
+  stream: Duplex,
+  { onMessage, ...options }: TestSessionOptions,
+): Promise<SessionReport> {
+  return new Promise((resolve) => {
+    serveSession(stream, 0, options, {
+      message: (_id, message) => onMessage?.(message),
+      ended: (_id, _stream, report) => resolve(report),
+    })
+  })
+}
+
 export interface SessionPair {
   client: Duplex
   server: Duplex
   report: Promise<SessionReport>
 }
 
-export function openSession(options: Partial<SessionOptions> = {}): SessionPair {
+export function openSession(options: Partial<TestSessionOptions> = {}): SessionPair {
   const [client, server] = duplexPair()
-  const report = serveSession(server, { ...TEST_SESSION, ...options })
+  const report = serveTestSession(server, { ...TEST_SESSION, ...options })
   return { client, server, report }
 }
 
