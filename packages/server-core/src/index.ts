@@ -1,8 +1,9 @@
 /**
  * @echolab/server-core: what both servers share and the client never needs (DESIGN.md,
  * "The one difference between the two servers"): the session, the accept loop, listening,
- * logs and their budget, metrics and their endpoint, the settings every server has, and the
- * shutdown policy.
+ * logs and their budget, metrics and their endpoint, the live view, the settings every server
+ * has, the shutdown policy, and the wiring of them both servers do alike (ServerProgram once per
+ * process, SessionHost once per event loop).
  */
 export * from './accept/connections.ts'
 export * from './accept/descriptors.ts'
