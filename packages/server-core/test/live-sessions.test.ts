@@ -1,7 +1,7 @@
 /**
  * LiveSessions on its own, without sockets: each "session" is one end of an in-memory pair whose
- * serving ends when that end closes, or earlier when the session decides to (its promise is
- * settled by hand). Time is vitest's fake clock, so grace periods and lingers pass at once and
+ * serving ends when that end closes, or earlier when the session decides to (ended by hand, as
+ * ConnectionServer ends one: what it does at the end, then `delete`). Time is vitest's fake clock, so grace periods and lingers pass at once and
  * the order of what happens is what is asserted, never how long it took.
  */
 import type { Socket } from 'node:net'
@@ -10,16 +10,23 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { LINGERS } from '../src/lingers.ts'
 import { LiveSessions } from '../src/shutdown/live-sessions.ts'
 
-/** A session as `track` sees it: a socket, and a promise that settles once it has ended. */
-function session() {
+/**
+ * A session in `sessions`: added, and deleted once it has ended (by hand, or when its socket is
+ * closed), after `onEnded` (what ConnectionServer does at the end: log it) has run, once.
+ */
+function session(sessions: LiveSessions, onEnded: () => void = () => {}) {
   const [, end] = duplexPair()
   const socket = end as unknown as Socket
-  let finish = (): void => {}
-  const served = new Promise<string>((resolve) => {
-    finish = () => resolve('finished')
-    end.once('close', () => resolve('cut off'))
-  })
-  return { socket, served, finish }
+  let ended = false
+  const finish = (): void => {
+    if (ended) return
+    ended = true
+    onEnded()
+    sessions.delete(socket)
+  }
+  end.once('close', finish)
+  sessions.add(socket)
+  return { socket, finish }
 }
 
 beforeEach(() => {
@@ -30,23 +37,28 @@ afterEach(() => {
 })
 
 describe('LiveSessions', () => {
-  it('tracks a session until it has ended, then calls onEnded with its socket', async () => {
+  it('holds a session until it is deleted; whenEmpty resolves once none is left', async () => {
     const sessions = new LiveSessions()
-    const { socket, served, finish } = session()
-    const ended: Socket[] = []
-    const done = sessions.track(socket, served, (s) => ended.push(s))
+    const first = session(sessions)
+    const second = session(sessions)
+    expect(sessions.size).toBe(2)
+    let empty = false
+    const emptied = sessions.whenEmpty().then(() => {
+      empty = true
+    })
+    first.finish()
+    await vi.advanceTimersByTimeAsync(0)
     expect(sessions.size).toBe(1)
-    finish()
-    expect(await done).toBe('finished')
+    expect(empty).toBe(false)
+    second.finish()
+    await emptied
     expect(sessions.size).toBe(0)
-    expect(ended).toEqual([socket])
   })
 
   it('drain: sessions that end within the grace period are never told', async () => {
     const sessions = new LiveSessions()
-    const { socket, served, finish } = session()
     let toldBeforeEnd: boolean | undefined
-    void sessions.track(socket, served, () => {
+    const { socket, finish } = session(sessions, () => {
       toldBeforeEnd = sessions.signal.aborted
     })
     const drained = sessions.drain(10_000)
@@ -59,12 +71,10 @@ describe('LiveSessions', () => {
 
   it('drain: past the grace period the rest are told, get toldClientMs to leave, then are cut off', async () => {
     const sessions = new LiveSessions()
-    const polite = session() // leaves when told
-    const deaf = session() // never does
-    sessions.signal.addEventListener('abort', polite.finish)
     const ended: string[] = []
-    void sessions.track(polite.socket, polite.served, () => ended.push('polite'))
-    void sessions.track(deaf.socket, deaf.served, () => ended.push('deaf'))
+    const polite = session(sessions, () => ended.push('polite')) // leaves when told
+    const deaf = session(sessions, () => ended.push('deaf')) // never does
+    sessions.signal.addEventListener('abort', polite.finish)
     let drainDone = false
     const drained = sessions.drain(5_000).then(() => {
       drainDone = true
@@ -90,18 +100,18 @@ describe('LiveSessions', () => {
 
   it('end: tells at once and, with no linger, cuts off the rest at once', async () => {
     const sessions = new LiveSessions()
-    const { socket, served } = session()
-    const ended: Socket[] = []
-    void sessions.track(socket, served, (s) => ended.push(s))
+    const ended: string[] = []
+    const { socket } = session(sessions, () => ended.push('cut off'))
     await sessions.end()
     expect(sessions.signal.aborted).toBe(true)
     expect(socket.destroyed).toBe(true)
-    expect(ended).toEqual([socket])
+    expect(ended).toEqual(['cut off'])
   })
 
   it('with no session, drain and end resolve at once', async () => {
     const sessions = new LiveSessions()
     await sessions.drain(60_000)
+    await sessions.whenEmpty()
     await sessions.end(60_000)
     expect(sessions.size).toBe(0)
   })
