@@ -17,6 +17,12 @@ export const DESCRIPTORS = Object.freeze({
    * echo listeners, Node's own. An idle blocking server holds 24; the rest is headroom.
    */
   reservedPerProcess: 48,
+  /**
+   * Open connections to the metrics port (HTTP): the live page's watchers (at most 16), a
+   * scraper, health probes, a few page loads. Past it a connection is closed as soon as it is
+   * accepted, so a crowd there can never take the descriptors counted on for echo clients.
+   */
+  metricsConnections: 32,
   /** One more event loop (epoll, eventfd, io_uring), its message pipes and its listener: ~6. */
   reservedPerThread: 12,
   /**
@@ -49,7 +55,10 @@ export function clientsThatFit(limit: number | undefined, threads = 0): number {
   if (limit === undefined) return Number.POSITIVE_INFINITY
   const perLoop = DESCRIPTORS.lingeringRefusalsPerThread
   const reserved =
-    DESCRIPTORS.reservedPerProcess + perLoop + threads * (DESCRIPTORS.reservedPerThread + perLoop)
+    DESCRIPTORS.reservedPerProcess +
+    DESCRIPTORS.metricsConnections +
+    perLoop +
+    threads * (DESCRIPTORS.reservedPerThread + perLoop)
   return Math.max(0, limit - reserved)
 }
 

@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { Logger } from 'pino'
+import { DESCRIPTORS } from '../accept/descriptors.ts'
 import { listen } from '../accept/listen.ts'
 import { END_REASONS } from '../end-reasons.ts'
 import type { WatchHub } from '../watch/watch-hub.ts'
@@ -32,6 +33,17 @@ interface ServeMetricsOptions extends MetricsEndpointOptions {
 
 type WatchRoute = typeof serveWatchRoute
 
+export const METRICS_ENDPOINT_DEFAULTS = Object.freeze({
+  /**
+   * A connection that sends no complete request for this long is closed: a scrape or a probe
+   * asks at once, and Node's own header timeout (60 s) does not start before a request's first
+   * byte.
+   * An event stream (`GET /events`), quiet between events, stays open (tested); its heartbeat
+   * finds a watcher that vanished.
+   */
+  idleTimeoutMs: 10_000,
+})
+
 /**
  * Starts the endpoint when a port is set, and logs where; resolves with it (undefined when off).
  * It never keeps the process alive.
@@ -50,6 +62,9 @@ export async function serveMetrics(options: ServeMetricsOptions): Promise<Server
   const endpoint = createServer((request, response) =>
     answer(options, watchRoute, request, response),
   )
+  // What a crowd can hold here is bounded: descriptors are the echo port's clients' too.
+  endpoint.maxConnections = DESCRIPTORS.metricsConnections
+  endpoint.timeout = METRICS_ENDPOINT_DEFAULTS.idleTimeoutMs
   const at = await listen(endpoint.unref(), { host, port })
   log.info({ address: at.address, port: at.port }, 'metrics endpoint listening')
   return endpoint
