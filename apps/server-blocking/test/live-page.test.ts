@@ -39,5 +39,6 @@ describe('the live page of the blocking server', () => {
     expect(await live.text('#queue')).toBe('nobody waiting')
     await live.screenshot('2-second-served')
     expect(await live.text(`#lanes > li[data-id="${firstId}"] .badge`)).toBe('ENDED · quit')
+    expect(live.consoleErrors, 'errors in the page console').toEqual([])
   })
 })

@@ -46,5 +46,6 @@ describe('the live page of the threaded server', () => {
     await live.waitForLane(first.id, 'ended')
     await live.waitForLane(second.id, 'served')
     await live.screenshot('2-one-left-the-other-still-served')
+    expect(live.consoleErrors, 'errors in the page console').toEqual([])
   })
 })

@@ -33,6 +33,7 @@ export class LivePage {
 
   static async open(browser: Browser, metricsPort: number): Promise<LivePage> {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    const live = new LivePage(page)
     await page.goto(`http://127.0.0.1:${metricsPort}/`, { timeout: SEE_MS })
     // Functions, not strings: the page's policy forbids eval, and strings are eval'd there.
     // They run in the page, so they name its globals themselves (see PageGlobals).
@@ -44,11 +45,21 @@ export class LivePage {
       undefined,
       { timeout: SEE_MS },
     )
-    return new LivePage(page)
+    return live
   }
+
+  /**
+   * What the page's console reported as errors (a script error, a request that failed, such as
+   * a favicon the server does not have): a person with the developer tools open sees them.
+   */
+  readonly consoleErrors: string[] = []
 
   constructor(page: Page) {
     this.page = page
+    page.on('console', (message) => {
+      if (message.type() === 'error') this.consoleErrors.push(message.text())
+    })
+    page.on('pageerror', (error) => this.consoleErrors.push(String(error)))
   }
 
   /** The lanes the page shows now, in page order. */

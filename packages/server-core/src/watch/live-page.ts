@@ -16,6 +16,7 @@ export const LIVE_PAGE_HTML = `<!doctype html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,"><!-- or the browser asks for /favicon.ico and logs a 404 -->
 <title>echolab live</title>
 <style>
   :root {
