@@ -8,7 +8,7 @@ import { defineConfig } from 'vitest/config'
 
 export default defineConfig(
   testTiers({
-    unit: ['test/scale-table.test.ts'],
+    unit: ['test/scale-table.test.ts', 'test/log-story.test.ts'],
     // An experiment takes seconds by design.
     e2eTimeoutMs: 120_000,
   }),

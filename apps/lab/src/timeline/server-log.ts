@@ -2,7 +2,7 @@
  * The servers' JSON log lines the lab reads (pino: `time`, `msg`, and each
  * session's `conn`), and how a person reads each of them.
  */
-import { formatSeconds } from './format.ts'
+import { countOf, formatSeconds } from './format.ts'
 
 export interface ServerLogLine {
   msg: string
@@ -42,7 +42,7 @@ export function describeLine(line: ServerLogLine): string {
     case 'message':
       return `message "${line.text}"`
     case 'session ended':
-      return `session ended (${line.reason}, ${line.messages} messages)`
+      return `session ended (${line.reason}, ${countOf(Number(line.messages), 'message')})`
     case 'left the queue':
       return `left the queue (${line.why})`
     case 'refused':
