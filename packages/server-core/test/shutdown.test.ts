@@ -1,23 +1,17 @@
 /**
  * Shutdown's policy on its own (DESIGN.md, "Shutdown"): what each signal does in each phase, the
- * log lines, the flush and the exit status. No process is signalled: the test calls the signal
- * listener Shutdown added (what Node does when a signal arrives), process.exit is replaced by a
- * recorder, and the clock that tells one Ctrl-C delivered twice from a second one is set by hand.
+ * log lines, the flush and the exit status. No process is signalled and none exits: the test
+ * gives Shutdown its own signal source, exit and clock (the options default to the process).
  * The servers' real-process tests (SIGTERM, SIGINT, npm start in tmux) cover the wiring.
  */
+import { EventEmitter } from 'node:events'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createLogger, type LogSink } from '../src/logs/logger.ts'
 import { Shutdown } from '../src/shutdown/shutdown.ts'
 
 const GRACE_MS = 10_000
-const SIGNALS = ['SIGTERM', 'SIGINT'] as const
-
-/** The signal listeners each test's Shutdown added, removed after it. */
-let added: { signal: NodeJS.Signals; listener: (signal: NodeJS.Signals) => void }[] = []
 
 afterEach(() => {
-  for (const { signal, listener } of added) process.off(signal, listener)
-  added = []
   vi.restoreAllMocks()
 })
 
@@ -37,16 +31,12 @@ function started() {
     write: (line: string) => void lines.push(JSON.parse(line)),
     flushSync: () => void flushed++,
   }
+  const signals = new EventEmitter()
   const exits: number[] = []
-  vi.spyOn(process, 'exit').mockImplementation(((status: number) => {
-    exits.push(status)
-  }) as typeof process.exit)
   let now = 0
-  vi.spyOn(performance, 'now').mockImplementation(() => now)
   const calls: string[] = []
   const drained = deferred()
   const endedNow = deferred()
-  const before = new Map(SIGNALS.map((s) => [s, process.listeners(s)]))
   const shutdown = new Shutdown({
     service: 'shutdown-test',
     log: createLogger({ service: 'shutdown-test', level: 'debug', sink }),
@@ -62,24 +52,21 @@ function started() {
       return endedNow.promise
     },
     state: () => ({ active: 2 }),
+    signals,
+    exit: (status) => void exits.push(status),
+    now: () => now,
   })
-  for (const signal of SIGNALS) {
-    for (const listener of process.listeners(signal)) {
-      if (!before.get(signal)?.includes(listener)) {
-        added.push({ signal, listener: listener as (signal: NodeJS.Signals) => void })
-      }
-    }
-  }
-  /** What Node does when `signal` arrives, `atMs` after the test began. */
+  /** `name` arrives `atMs` after the test began. */
   const signal = (name: NodeJS.Signals, atMs: number): void => {
     now = atMs
-    for (const a of added) if (a.signal === name) a.listener(name)
+    signals.emit(name, name)
   }
   const messages = () => lines.map((line) => line.msg)
   /** Lets the promises the shutdown awaits run on. */
   const settle = () => new Promise((resolve) => setImmediate(resolve))
   return {
     shutdown,
+    signals,
     signal,
     calls,
     exits,
@@ -94,8 +81,8 @@ function started() {
 
 describe('Shutdown', () => {
   it('listens for SIGTERM and SIGINT from the moment it is made', () => {
-    started()
-    expect(added.map((a) => a.signal).sort()).toEqual(['SIGINT', 'SIGTERM'])
+    const { signals } = started()
+    expect(signals.eventNames().sort()).toEqual(['SIGINT', 'SIGTERM'])
   })
 
   it('first signal: stops accepting, drains with the grace period, logs, flushes, exits 0', async () => {

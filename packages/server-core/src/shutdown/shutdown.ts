@@ -33,6 +33,14 @@ export interface ShutdownOptions {
   endNow: () => Promise<void>
   /** Fields for the "shutting down" line: who is still connected or waiting. */
   state?: () => Record<string, unknown>
+  /**
+   * What the policy needs of the process, the process itself unless given (its unit test gives
+   * its own): where SIGTERM and SIGINT come from, how it exits, and the clock that tells one
+   * request delivered twice from a second one.
+   */
+  signals?: Pick<NodeJS.EventEmitter, 'on'>
+  exit?: (status: number) => void
+  now?: () => number
 }
 
 type Phase = 'starting' | 'serving' | 'draining' | 'ending-now'
@@ -48,6 +56,8 @@ const SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT']
 
 export class Shutdown {
   readonly #options: ShutdownOptions
+  readonly #exitProcess: (status: number) => void
+  readonly #now: () => number
   #phase: Phase = 'starting'
   /** A signal that came before the server was serving: acted on once it is. */
   #early: NodeJS.Signals | null = null
@@ -60,7 +70,10 @@ export class Shutdown {
    */
   constructor(options: ShutdownOptions) {
     this.#options = options
-    for (const signal of SIGNALS) process.on(signal, this.#onSignal)
+    this.#exitProcess = options.exit ?? ((status) => process.exit(status))
+    this.#now = options.now ?? (() => performance.now())
+    const signals = options.signals ?? process
+    for (const signal of SIGNALS) signals.on(signal, this.#onSignal)
   }
 
   /** Whether the server takes new clients (for /healthz). */
@@ -91,7 +104,7 @@ export class Shutdown {
       this.#options.log.debug({ signal }, 'the same signal again at once: one request')
       return
     }
-    this.#first ??= { signal, at: performance.now() }
+    this.#first ??= { signal, at: this.#now() }
     switch (this.#phase) {
       case 'starting':
         if (this.#early === null) this.#early = signal
@@ -110,7 +123,7 @@ export class Shutdown {
 
   #isRepeat(signal: NodeJS.Signals): boolean {
     const first = this.#first
-    return first?.signal === signal && performance.now() - first.at < SAME_REQUEST_MS
+    return first?.signal === signal && this.#now() - first.at < SAME_REQUEST_MS
   }
 
   async #begin(
@@ -138,9 +151,9 @@ export class Shutdown {
     this.#exit(1)
   }
 
-  #exit(status: number): never {
+  #exit(status: number): void {
     this.#options.log.info({ exitStatus: status }, 'stopped')
     this.#options.sink.flushSync()
-    process.exit(status)
+    this.#exitProcess(status)
   }
 }
