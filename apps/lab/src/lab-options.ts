@@ -25,7 +25,7 @@ export const REPORTS_SETTING: Setting<string> = {
   },
 }
 
-export interface SubcommandUsage {
+interface SubcommandUsage {
   /** What follows `npm run lab --` (`live [blocking|threaded] [flags]`). */
   usage: string
   /** How many arguments that are not flags it takes. */

@@ -18,7 +18,7 @@ import {
 import type { LiveSessions } from './shutdown/live-sessions.ts'
 import type { ConnectionWatch } from './watch/connection-watch.ts'
 
-export interface ServeOptions {
+interface ServeOptions {
   /**
    * The thread's logger; each line gets the connection id (`conn`) here. Not a child logger per
    * connection: pino's children cost a held connection about 200 bytes for one field.

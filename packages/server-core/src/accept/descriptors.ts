@@ -90,7 +90,7 @@ export function descriptorBudget(log: Logger, threads = 0): DescriptorBudget {
 }
 
 /** Logs "out of file descriptors" at most once per `shortageLogIntervalMs`, with the count. */
-export class DescriptorShortage {
+class DescriptorShortage {
   readonly limit: number | undefined
   readonly #log: Logger
   #refused = 0

@@ -85,7 +85,8 @@ export function importsOf(workspace: Workspace): { runtime: Set<string>; other: 
   return { runtime, other }
 }
 
-function sourceFiles(dir: string): string[] {
+/** The source files under `dir` (a workspace or the repository), builds and installs left out. */
+export function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     if (entry.name.startsWith('.') || NOT_SOURCE.has(entry.name)) return []
     const path = join(dir, entry.name)
