@@ -5,7 +5,8 @@
 #      a change in packages/server-core/src changes the two servers' build and not the client's;
 #      a change in a test changes no build; a file a package's tests run from outside the package
 #      (scripts/start-built.sh behind npm start, the root package.json, the servers' sources the
-#      client's tests start) changes those tests' hash, so a change to it is never a replayed pass.
+#      client's tests start, every workspace for testkit's own tests, which read them all) changes
+#      those tests' hash, so a change to it is never a replayed pass.
 # Prints "ok"/"not ok" per check and "build cache: N passed, N failed"; exits 1 if any failed.
 #
 # Usage: bash .ci/build-cache-check.sh     (after npm ci; about 10 s)
@@ -55,14 +56,15 @@ changed_builds() {
   changed_tasks "$1" build | sed 's/#build//g'
 }
 
-# reruns FILE PACKAGE...: FILE's change reruns each PACKAGE's test and test:e2e.
+# reruns FILE PACKAGE...: FILE's change reruns each PACKAGE's test and test:e2e (TASKS: others).
 reruns() {
-  local file=$1 changed missing=0
+  local file=$1 changed missing=0 tasks=${TASKS:-test test:e2e}
   shift
-  changed=$(changed_tasks "$file" test test:e2e)
+  # shellcheck disable=SC2086 # one task per word
+  changed=$(changed_tasks "$file" $tasks)
   echo "    tests rerun after a change in $file: ${changed:-none}"
   for package in "$@"; do
-    for task in test test:e2e; do
+    for task in $tasks; do
       [[ " $changed " == *" @echolab/$package#$task "* ]] || { echo "    missing: @echolab/$package#$task"; missing=1; }
     done
   done
@@ -92,6 +94,14 @@ check "the root package.json (root npm start) is an input of the threaded server
   reruns package.json server-threaded
 check "server-core, which the servers the client's tests start run, is an input of them" \
   reruns packages/server-core/src/index.ts client
+# testkit's own tests read every workspace's imports and package.json (no test:e2e there).
+reruns_testkit() {
+  TASKS="test test:unit" reruns "$1" testkit
+}
+check "every workspace's sources are inputs of testkit's tests (they read every import)" \
+  reruns_testkit apps/client/src/main.ts
+check "every workspace's package.json is an input of testkit's tests" \
+  reruns_testkit apps/lab/package.json
 
 echo "build cache: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
