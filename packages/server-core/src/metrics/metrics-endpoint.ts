@@ -42,6 +42,11 @@ export const METRICS_ENDPOINT_DEFAULTS = Object.freeze({
    * finds a watcher that vanished.
    */
   idleTimeoutMs: 10_000,
+  /**
+   * Requests one connection may make (past it: `503`, and the connection closes): a client
+   * that pipelines thousands of requests and reads no answer holds one pending answer each.
+   */
+  requestsPerConnection: 64,
 })
 
 /**
@@ -65,6 +70,7 @@ export async function serveMetrics(options: ServeMetricsOptions): Promise<Server
   // What a crowd can hold here is bounded: descriptors are the echo port's clients' too.
   endpoint.maxConnections = DESCRIPTORS.metricsConnections
   endpoint.timeout = METRICS_ENDPOINT_DEFAULTS.idleTimeoutMs
+  endpoint.maxRequestsPerSocket = METRICS_ENDPOINT_DEFAULTS.requestsPerConnection
   const at = await listen(endpoint.unref(), { host, port })
   log.info({ address: at.address, port: at.port }, 'metrics endpoint listening')
   return endpoint

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { LIVE_PAGE_HTML } from './live-page.ts'
-import type { WatchHub } from './watch-hub.ts'
+import type { ConnectionsAnswer, WatchHub } from './watch-hub.ts'
 
 /** Answers `path` if it is one of the live view's routes; false if it is not. */
 export function serveWatchRoute(
@@ -49,7 +49,19 @@ async function serveConnections(
     return
   }
   const answer = await hub.connections()
-  response.writeHead(200, headers).end(`${JSON.stringify(answer)}\n`)
+  response.writeHead(200, headers).end(bodyOf(answer))
+}
+
+/** One body per answer, however many requests share it: the same bytes are written to each. */
+const bodies = new WeakMap<ConnectionsAnswer, Buffer>()
+
+function bodyOf(answer: ConnectionsAnswer): Buffer {
+  let body = bodies.get(answer)
+  if (body === undefined) {
+    body = Buffer.from(`${JSON.stringify(answer)}\n`)
+    bodies.set(answer, body)
+  }
+  return body
 }
 
 function serveEvents(hub: WatchHub, request: IncomingMessage, response: ServerResponse): void {

@@ -2,7 +2,10 @@
  * The metrics port against a crowd: idle connections there once stayed open for good, however
  * many, and 231 of them under `ulimit -n 256` took every descriptor the echo port's clients were
  * counted on (echo clients were then closed without a word). Now the port holds at most
- * DESCRIPTORS.metricsConnections and closes a connection that asks nothing.
+ * DESCRIPTORS.metricsConnections and closes a connection that asks nothing. And a client that
+ * pipelined thousands of `GET /connections` without reading once took the threaded server from
+ * 120 MB to 1.9 GB in 12 s: one connection now makes a bounded number of requests, and requests
+ * made while the threads are being asked share one answer.
  */
 import { once } from 'node:events'
 import { connect, type Socket } from 'node:net'
@@ -10,7 +13,12 @@ import { withTimeout } from '@echolab/testkit'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DESCRIPTORS } from '../../src/accept/descriptors.ts'
 import { METRICS_ENDPOINT_DEFAULTS } from '../../src/metrics/metrics-endpoint.ts'
-import { EventStream, startWatchedEndpoint, type WatchedEndpoint } from './watched-endpoint.ts'
+import {
+  EventStream,
+  startWatchedEndpoint,
+  type WatchedEndpoint,
+  watchedThread,
+} from './watched-endpoint.ts'
 
 let endpoint: WatchedEndpoint | undefined
 const sockets: Socket[] = []
@@ -84,4 +92,38 @@ describe('the metrics port under a crowd', () => {
     expect(watcherOpen).toBe(true)
     watcher.close()
   }, 30_000)
+})
+
+describe('GET /connections under a flood', () => {
+  it('asks the threads once for every request made while they are being asked', async () => {
+    let asked = 0
+    const { hub, watch } = watchedThread({
+      requestSnapshot: (request) => {
+        asked++
+        watch.snapshot(request)
+      },
+    })
+    const answers = await Promise.all(Array.from({ length: 100 }, () => hub.connections()))
+    expect(asked).toBe(1)
+    expect(new Set(answers).size).toBe(1)
+    // A request after that answer asks again: nothing stale is kept.
+    await hub.connections()
+    expect(asked).toBe(2)
+  })
+
+  it(`answers ${METRICS_ENDPOINT_DEFAULTS.requestsPerConnection} requests on one connection, then 503 and closes it`, async () => {
+    endpoint = await startWatchedEndpoint()
+    const { socket, closed } = await idleConnection(endpoint.port)
+    const limit = METRICS_ENDPOINT_DEFAULTS.requestsPerConnection
+    let received = ''
+    socket.setEncoding('utf8')
+    socket.on('data', (text: string) => {
+      received += text
+    })
+    socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(limit + 20))
+    await withTimeout(closed, 10_000, 'the server closing the connection past its limit')
+    const statuses = [...received.matchAll(/^HTTP\/1\.1 (\d+)/gm)].map((m) => m[1])
+    expect(statuses.slice(0, limit).every((status) => status === '200')).toBe(true)
+    expect(statuses.slice(limit)).toContain('503')
+  })
 })
