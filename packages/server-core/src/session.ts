@@ -102,9 +102,17 @@ class Session {
    * The stream's and the timers' listeners: one function each per thread, shared by every session
    * (a listener finds its session on the stream, a timer gets it as its argument), not a closure
    * each per session: those were a fifth of what a held connection cost (apps/server-threaded
-   * README, "Memory"). The shutdown signal's listener is the session itself (`handleEvent`).
+   * README, "Memory"). The decoder's message handler finds its session in `#decoding`; the
+   * shutdown signal's listener finds its sessions in `#toldBy`.
    */
   static readonly #on = {
+    message(message: Buffer): boolean {
+      // Only the decoder calls it, within #decode, which sets #decoding.
+      return Session.#decoding!.#onMessage(message)
+    },
+    abort(this: AbortSignal): void {
+      for (const session of Session.#toldBy.get(this) ?? []) session.#onShutdown()
+    },
     data(this: ServedStream, chunk: Buffer): void {
       this[SESSION].#onData(chunk)
     },
@@ -127,6 +135,14 @@ class Session {
       session.#goOn()
     },
   }
+
+  /** The session whose read is being decoded (decoding is synchronous). */
+  static #decoding: Session | null = null
+  /**
+   * The sessions each shutdown signal ends. One listener per signal, not one per session: EventTarget
+   * keeps a record of about 160 bytes for each listener, an entry here costs a tenth of that.
+   */
+  static readonly #toldBy = new WeakMap<AbortSignal, Set<Session>>()
 
   readonly #stream: Duplex
   readonly #id: number
@@ -169,11 +185,10 @@ class Session {
     stream.on('close', Session.#on.close)
     stream.on('data', Session.#on.data)
     stream.on('end', Session.#on.end)
-    const { signal } = this.#options
     this.#armIdleTimer()
-    // Not `once`: that wraps the listener in a closure, and abort fires once anyway.
-    signal?.addEventListener('abort', this)
-    if (signal?.aborted) this.handleEvent()
+    const { signal } = this.#options
+    if (signal?.aborted) this.#onShutdown()
+    else if (signal !== undefined) this.#listenTo(signal)
     // A stream handed over paused (a client that waited its turn) starts flowing here.
     stream.resume()
     if (stream.destroyed) this.#onClose()
@@ -185,7 +200,7 @@ class Session {
       return
     }
     this.#bytesIn += chunk.length
-    this.#decode(() => this.#decoder.write(chunk, this.#onMessage))
+    this.#decode(() => this.#decoder.write(chunk, Session.#on.message))
   }
 
   /** Runs one decoding step, answers what it decoded, and ends or pauses the session as it asks. */
@@ -193,11 +208,15 @@ class Session {
     this.#messageSeen = false
     this.#messagesThisTurn = 0
     let finished: boolean
+    const outer = Session.#decoding
+    Session.#decoding = this
     try {
       finished = step()
     } catch (error) {
       this.#endWith('message-too-long', error)
       return
+    } finally {
+      Session.#decoding = outer
     }
     if (this.#messageSeen) this.#idleTimer?.refresh()
     this.#sendReplies()
@@ -215,7 +234,7 @@ class Session {
    * Takes one message; false (stop decoding) on a quit word, once the replies owed pass the bound
    * or once this turn has had its share of messages.
    */
-  #onMessage = (message: Buffer): boolean => {
+  #onMessage(message: Buffer): boolean {
     this.#messageSeen = true
     if (isQuitWord(message)) {
       this.#quitSeen = true
@@ -279,7 +298,7 @@ class Session {
   #goOn(): void {
     if (this.#reason !== null || this.#waitingForDrain) return
     // The rest of a read that stopped at the bound comes first; it may stop at the bound again.
-    if (this.#decoder.stopped) this.#decode(() => this.#decoder.resume(this.#onMessage))
+    if (this.#decoder.stopped) this.#decode(() => this.#decoder.resume(Session.#on.message))
     // Stopped again (a later turn goes on), paused for drain, or ended: not now.
     if (this.#decoder.stopped || this.#waitingForDrain || this.#reason !== null) return
     if (this.#inputEnded) this.#endOfInput()
@@ -296,9 +315,26 @@ class Session {
     this.#endWith('idle-timeout', EchoError.idleTimeout(this.#options.idleTimeoutMs))
   }
 
-  /** The shutdown signal's 'abort' listener (EventTarget calls a listener object's handleEvent). */
-  handleEvent(): void {
+  #onShutdown(): void {
     this.#endWith('shutdown', EchoError.shuttingDown())
+  }
+
+  #listenTo(signal: AbortSignal): void {
+    let told = Session.#toldBy.get(signal)
+    if (told === undefined) {
+      told = new Set()
+      Session.#toldBy.set(signal, told)
+      // Not `once`: that wraps the listener in a closure, and abort fires once anyway.
+      signal.addEventListener('abort', Session.#on.abort)
+    }
+    told.add(this)
+  }
+
+  #stopListening(signal: AbortSignal): void {
+    const told = Session.#toldBy.get(signal)
+    if (told === undefined || !told.delete(this) || told.size > 0) return
+    Session.#toldBy.delete(signal)
+    signal.removeEventListener('abort', Session.#on.abort)
   }
 
   #onDrainTimeout(): void {
@@ -317,7 +353,8 @@ class Session {
   #onClose(): void {
     this.#reason ??= 'peer-reset'
     this.#clearTimers()
-    this.#options.signal?.removeEventListener('abort', this)
+    const { signal } = this.#options
+    if (signal !== undefined) this.#stopListening(signal)
     this.#report(this.#reason)
   }
 

@@ -195,4 +195,21 @@ describe('a session ended by the server', () => {
     expect((await reportOf(pair)).reason).toBe('end-of-input')
     expect(getEventListeners(shutdown.signal, 'abort')).toHaveLength(0)
   })
+
+  it('listens once to a signal its sessions share, and tells each of them, past the ones over', async () => {
+    const shutdown = new AbortController()
+    const [over, first, second] = [0, 1, 2].map(() => openSession({ signal: shutdown.signal }))
+    expect(getEventListeners(shutdown.signal, 'abort')).toHaveLength(1)
+    over!.client.resume()
+    over!.client.end()
+    expect((await reportOf(over!)).reason).toBe('end-of-input')
+    const inboxes = [first!, second!].map((pair) => new Inbox(pair.client))
+    shutdown.abort()
+    for (const inbox of inboxes) {
+      expect(await inbox.untilServerEnds()).toEqual(Buffer.from('Error: server shutting down\n'))
+    }
+    expect((await reportOf(first!)).reason).toBe('shutdown')
+    expect((await reportOf(second!)).reason).toBe('shutdown')
+    expect(getEventListeners(shutdown.signal, 'abort')).toHaveLength(0)
+  })
 })
