@@ -43,5 +43,6 @@ async function usage(): Promise<string> {
   for (const [name, load] of Object.entries(SUBCOMMANDS)) {
     lines.push(`  ${name.padEnd(12)} ${(await load()).summary}`)
   }
+  lines.push('', "Each subcommand's flags (each also a LAB_* variable): npm run lab -- NAME --help")
   return `${lines.join('\n')}\n`
 }

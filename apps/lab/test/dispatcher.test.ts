@@ -38,6 +38,7 @@ describe('npm run lab', () => {
     const { code, stdout } = await lab('help')
     expect(code).toBe(0)
     expect(stdout).toMatch(/^ {2}experiments {2}/m)
+    expect(stdout).toContain('npm run lab -- NAME --help')
   })
 
   it('stops with one line naming an unknown subcommand, exit 2', async () => {
