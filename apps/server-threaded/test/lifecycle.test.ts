@@ -123,7 +123,11 @@ describe('starting', () => {
       {},
       "server-threaded: --max-clients must be an integer 1-1000000, got '0'\n",
     ],
-    [['--port', '-1'], {}, "server-threaded: Option '--port' argument is ambiguous (see --help)\n"],
+    [
+      ['--port', '-1'],
+      {},
+      `server-threaded: Option '--port' argument is ambiguous. Did you forget to specify the option argument for '--port'? To specify an option argument starting with a dash use '--port=-XYZ' (see --help)\n`,
+    ],
     [[], { PORT: '70000' }, "server-threaded: PORT must be an integer 0-65535, got '70000'\n"],
   ])('stops at a bad setting %j %j with one line and exit status 2', async (args, env, line) => {
     const result = await runToExit(args, env)

@@ -85,7 +85,8 @@ function parseFlags(
 /**
  * parseArgs' complaint in one line. It quotes the argument it refuses as given, so the arguments
  * are parsed again with their control characters escaped (`--bo\ngus` names `'--bo\\ngus'`),
- * and the lines of advice it adds (e.g. for `--port -1`) are left out.
+ * and the lines of advice it adds are joined into that line: "argument is ambiguous" alone (for
+ * `--port -1`) left a person guessing, the advice says to write `--port=-1`.
  */
 function complaint(argv: readonly string[], options: ParseArgsOptionsConfig, error: Error): string {
   let message = error.message
@@ -94,7 +95,7 @@ function complaint(argv: readonly string[], options: ParseArgsOptionsConfig, err
   } catch (escapedError) {
     message = (escapedError as Error).message
   }
-  return message.split('\n')[0]!.replace(/\.$/, '')
+  return message.split('\n').join(' ').replace(/\.$/, '')
 }
 
 function readSetting(setting: Setting<unknown>, fromFlag: FlagValue, env: LoadOptions['env'] & {}) {

@@ -150,7 +150,9 @@ describe('loadConfig', () => {
     )
     expect(refusal(['x\ny'])).toBe("unexpected argument 'x\\ny' (see --help)")
     expect(refusal(['--bo\ngus'])).toMatch(/^Unknown option '--bo\\ngus'.*\(see --help\)$/)
-    expect(refusal(['--port', '-1\n'])).toBe("Option '--port' argument is ambiguous (see --help)")
+    expect(refusal(['--port', '-1\n'])).toBe(
+      `Option '--port' argument is ambiguous. Did you forget to specify the option argument for '--port'? To specify an option argument starting with a dash use '--port=-XYZ' (see --help)`,
+    )
   })
 
   it('cuts a long value short in the error', () => {
