@@ -82,7 +82,7 @@ function answer(
   request: IncomingMessage,
   response: ServerResponse,
 ): void {
-  const path = (request.url ?? '/').split('?')[0] ?? '/'
+  const path = pathOf(request.url ?? '/')
   const { watch } = options
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     response.writeHead(405, { allow: 'GET, HEAD' }).end()
@@ -105,6 +105,16 @@ function answer(
       .writeHead(404, { 'content-type': 'text/plain; charset=utf-8' })
       .end(`try /healthz or /metrics${watch === undefined ? '' : ', or / for the live view'}\n`)
   }
+}
+
+/**
+ * A request target's path: `/metrics?x` (origin form), or `http://host:9464/metrics` (absolute
+ * form, which HTTP/1.1 servers must accept too: RFC 9112, 3.2.2).
+ */
+function pathOf(target: string): string {
+  const path = target.split('?')[0] ?? '/'
+  if (path.startsWith('/') || !URL.canParse(path)) return path
+  return new URL(path).pathname
 }
 
 export function formatPrometheus(server: string, m: MetricsSnapshot): string {
