@@ -12,6 +12,7 @@ import { listen } from '../accept/listen.ts'
 import { END_REASONS } from '../end-reasons.ts'
 import type { WatchHub } from '../watch/watch-hub.ts'
 import type { serveWatchRoute } from '../watch/watch-routes.ts'
+import { addressedToLoopback, isLoopbackName } from './loopback-host.ts'
 import type { MetricsSnapshot } from './server-metrics.ts'
 
 export interface MetricsEndpointOptions {
@@ -64,9 +65,16 @@ export async function serveMetrics(options: ServeMetricsOptions): Promise<Server
     options.watch === undefined
       ? undefined
       : (await import('../watch/watch-routes.ts')).serveWatchRoute
-  const endpoint = createServer((request, response) =>
-    answer(options, watchRoute, request, response),
-  )
+  const loopbackOnly = isLoopbackName(host)
+  const endpoint = createServer((request, response) => {
+    if (loopbackOnly && !addressedToLoopback(request.headers.host)) {
+      response
+        .writeHead(403, { 'content-type': 'text/plain; charset=utf-8' })
+        .end('this port answers requests addressed to 127.0.0.1 or localhost only\n')
+    } else {
+      answer(options, watchRoute, request, response)
+    }
+  })
   // What a crowd can hold here is bounded: descriptors are the echo port's clients' too.
   endpoint.maxConnections = DESCRIPTORS.metricsConnections
   endpoint.timeout = METRICS_ENDPOINT_DEFAULTS.idleTimeoutMs

@@ -120,7 +120,7 @@ describe('GET /connections under a flood', () => {
     socket.on('data', (text: string) => {
       received += text
     })
-    socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(limit + 20))
+    socket.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'.repeat(limit + 20))
     await withTimeout(closed, 10_000, 'the server closing the connection past its limit')
     const statuses = [...received.matchAll(/^HTTP\/1\.1 (\d+)/gm)].map((m) => m[1])
     expect(statuses.slice(0, limit).every((status) => status === '200')).toBe(true)
