@@ -13,7 +13,7 @@ export const LEGEND = [
   ['├', 'connected'],
   ['░', 'waiting in line'],
   ['█', 'being served'],
-  ['1', 'message 1 sent'],
+  ['1', 'message sent (its number)'],
   ['•', 'one byte sent'],
   ['✓', 'its reply'],
   ['!', 'Error: line'],
