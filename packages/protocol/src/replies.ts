@@ -50,8 +50,13 @@ export class ReplyBatch {
     const out = Buffer.allocUnsafe(this.#bytes)
     let at = 0
     for (const message of this.#messages) at = writeEchoReply(out, at, message)
+    this.clear()
+    return out
+  }
+
+  /** Drops the replies collected so far. */
+  clear(): void {
     this.#messages.length = 0
     this.#bytes = 0
-    return out
   }
 }

@@ -60,4 +60,14 @@ describe('ReplyBatch', () => {
     batch.add(Buffer.from('two'))
     expect(batch.take()).toEqual(Buffer.from('Echo: two\n'))
   })
+
+  it('drops what it collected when cleared', () => {
+    const batch = new ReplyBatch()
+    batch.add(Buffer.from('one'))
+    batch.clear()
+    expect(batch.isEmpty).toBe(true)
+    expect(batch.byteLength).toBe(0)
+    batch.add(Buffer.from('two'))
+    expect(batch.take()).toEqual(Buffer.from('Echo: two\n'))
+  })
 })

@@ -107,7 +107,7 @@ class Session {
    */
   static readonly #on = {
     message(message: Buffer): boolean {
-      // Only the decoder calls it, within #decode, which sets #decoding.
+      // Only a decoder calls it, within #decode, which sets #decoding.
       return Session.#decoding!.#onMessage(message)
     },
     abort(this: AbortSignal): void {
@@ -143,14 +143,27 @@ class Session {
    * keeps a record of about 160 bytes for each listener, an entry here costs a tenth of that.
    */
   static readonly #toldBy = new WeakMap<AbortSignal, Set<Session>>()
+  /**
+   * The replies of one read, for whichever session is answering: they are collected and taken
+   * within one synchronous step (#decode, #endOfInput, #endWith), so the batch is empty between
+   * steps and one per thread serves every session. Per session it was an object and an array
+   * whose backing store kept its room after the first read, about 0.2 KiB a held connection.
+   */
+  static readonly #replies = new ReplyBatch()
+  /**
+   * A decoder with nothing held, lent to a session for one decoding step. A session keeps one of
+   * its own only while it holds something for later (a partial message, the rest of a stopped
+   * read); one whose reads end on an LF, as most do, has none between reads.
+   */
+  static #spareDecoder: LineDecoder | null = null
 
   readonly #stream: Duplex
   readonly #id: number
   readonly #options: SessionOptions
   // Null once the session has reported: only the first report counts.
   #events: SessionEvents | null
-  readonly #decoder: LineDecoder
-  readonly #replies = new ReplyBatch()
+  // Only while it holds a partial message or the rest of a stopped read (see #spareDecoder).
+  #decoder: LineDecoder | null = null
   readonly #startedAt = performance.now()
   #reason: EndReason | null = null
   #error: Error | undefined
@@ -174,7 +187,6 @@ class Session {
     this.#id = id
     this.#options = options
     this.#events = events
-    this.#decoder = new LineDecoder(options.maxMessageBytes)
   }
 
   start(): void {
@@ -200,23 +212,25 @@ class Session {
       return
     }
     this.#bytesIn += chunk.length
-    this.#decode(() => this.#decoder.write(chunk, Session.#on.message))
+    this.#decode((decoder) => decoder.write(chunk, Session.#on.message))
   }
 
   /** Runs one decoding step, answers what it decoded, and ends or pauses the session as it asks. */
-  #decode(step: () => boolean): void {
+  #decode(step: (decoder: LineDecoder) => boolean): void {
     this.#messageSeen = false
     this.#messagesThisTurn = 0
     let finished: boolean
     const outer = Session.#decoding
     Session.#decoding = this
+    const decoder = this.#decoder ?? this.#borrowDecoder()
     try {
-      finished = step()
+      finished = step(decoder)
     } catch (error) {
       this.#endWith('message-too-long', error)
       return
     } finally {
       Session.#decoding = outer
+      this.#keepOrLend(decoder)
     }
     if (this.#messageSeen) this.#idleTimer?.refresh()
     this.#sendReplies()
@@ -242,8 +256,8 @@ class Session {
     }
     this.#messages++
     this.#events?.message?.(this.#id, message)
-    this.#replies.add(message)
-    const owed = this.#replies.byteLength + this.#stream.writableLength
+    Session.#replies.add(message)
+    const owed = Session.#replies.byteLength + this.#stream.writableLength
     return (
       owed <= this.#options.maxBufferedReplyBytes &&
       ++this.#messagesThisTurn < SESSION_BOUNDS.messagesPerTurn
@@ -255,12 +269,12 @@ class Session {
   #onEnd(): void {
     if (this.#reason !== null) return
     this.#inputEnded = true
-    if (!this.#waitingForDrain && !this.#decoder.stopped) this.#endOfInput()
+    if (!this.#waitingForDrain && !this.#decoderStopped()) this.#endOfInput()
   }
 
   #endOfInput(): void {
     try {
-      const last = this.#decoder.end()
+      const last = this.#decoder?.end() ?? null
       if (last !== null) this.#onMessage(last)
     } catch (error) {
       this.#endWith('message-too-long', error)
@@ -298,11 +312,36 @@ class Session {
   #goOn(): void {
     if (this.#reason !== null || this.#waitingForDrain) return
     // The rest of a read that stopped at the bound comes first; it may stop at the bound again.
-    if (this.#decoder.stopped) this.#decode(() => this.#decoder.resume(Session.#on.message))
+    if (this.#decoderStopped()) this.#decode((decoder) => decoder.resume(Session.#on.message))
     // Stopped again (a later turn goes on), paused for drain, or ended: not now.
-    if (this.#decoder.stopped || this.#waitingForDrain || this.#reason !== null) return
+    if (this.#decoderStopped() || this.#waitingForDrain || this.#reason !== null) return
     if (this.#inputEnded) this.#endOfInput()
     else this.#stream.resume()
+  }
+
+  #decoderStopped(): boolean {
+    return this.#decoder?.stopped === true
+  }
+
+  // Taken out of the spare slot while in use: a step nested in another (a reply written to an
+  // in-memory pair can decode on the other side at once) gets a decoder of its own.
+  #borrowDecoder(): LineDecoder {
+    const spare = Session.#spareDecoder
+    const { maxMessageBytes } = this.#options
+    if (spare === null || spare.maxMessageBytes !== maxMessageBytes)
+      return new LineDecoder(maxMessageBytes)
+    Session.#spareDecoder = null
+    return spare
+  }
+
+  /** After a step: the session keeps the decoder if it holds something, else it is the spare. */
+  #keepOrLend(decoder: LineDecoder): void {
+    if (decoder.bufferedBytes > 0 || decoder.stopped) {
+      this.#decoder = decoder
+    } else {
+      this.#decoder = null
+      Session.#spareDecoder = decoder
+    }
   }
 
   #armIdleTimer(): void {
@@ -377,7 +416,11 @@ class Session {
   /** Ends the session with an `Error:` line after the replies already owed. */
   #endWith(reason: EndReason, error: unknown): void {
     if (this.#reason !== null) return
-    if (!(error instanceof EchoError)) throw error
+    if (!(error instanceof EchoError)) {
+      // A bug, not the client: whatever this step collected must not go to the next session.
+      Session.#replies.clear()
+      throw error
+    }
     this.#sendReplies()
     this.#write(error.wireLine)
     this.#error = error
@@ -415,7 +458,8 @@ class Session {
   }
 
   #sendReplies(): void {
-    if (!this.#replies.isEmpty) this.#write(this.#replies.take())
+    const replies = Session.#replies
+    if (!replies.isEmpty) this.#write(replies.take())
   }
 
   #write(bytes: Buffer): void {

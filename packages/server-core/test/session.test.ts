@@ -55,6 +55,36 @@ describe('a session answering a client', () => {
   })
 })
 
+describe('sessions of one thread', () => {
+  // They share a reply batch and lend each other a decoder between reads: what one holds for
+  // later must stay its own.
+  it('keep their partial messages apart while their reads interleave', async () => {
+    const first = openSession()
+    const second = openSession()
+    const firstInbox = new Inbox(first.client)
+    const secondInbox = new Inbox(second.client)
+    const writes: [typeof first, string][] = [
+      [first, 'al'],
+      [second, 'be'],
+      [first, 'pha\nga'],
+      [second, 'ta\nde'],
+      [first, 'mma\n'],
+      [second, 'lta\n'],
+    ]
+    for (const [pair, chunk] of writes) {
+      pair.client.write(chunk)
+      // Each write is its own read on the other side.
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+    first.client.end()
+    second.client.end()
+    expect(await firstInbox.untilServerEnds()).toEqual(Buffer.from('Echo: alpha\nEcho: gamma\n'))
+    expect(await secondInbox.untilServerEnds()).toEqual(Buffer.from('Echo: beta\nEcho: delta\n'))
+    expect((await reportOf(first)).messages).toBe(2)
+    expect((await reportOf(second)).messages).toBe(2)
+  })
+})
+
 describe('a session for a client that waited its turn', () => {
   it('answers what the client sent and its half-close while it waited', async () => {
     const [client, server] = duplexPair()
