@@ -12,6 +12,7 @@ import { describeSocketError, reach, UnreachableError } from './connect.ts'
 import { formatDuration, showBytes, styleFor } from './display.ts'
 import { LineConnection } from './line-connection.ts'
 import { expectedReply, ReplyTracker } from './reply-tracker.ts'
+import { describeLoss } from './scripted-report.ts'
 import { CLIENT_DEFAULTS, type ConnectionConfig } from './settings.ts'
 
 /** After Ctrl-C, a short wait for the server to close: the person wants out. */
@@ -108,10 +109,7 @@ export async function runInteractive(
         }
         leaving = true
         const unanswered = tracker.pending.length
-        const what =
-          reason.kind === 'closed'
-            ? 'the server closed the connection'
-            : `connection lost: ${reason.detail}`
+        const what = describeLoss(reason)
         print(
           `${style.error('error:')} ${what}${unanswered > 0 ? ` (${unanswered} unanswered)` : ''}`,
         )

@@ -22,6 +22,8 @@ export type CloseReason =
   | { kind: 'closed' }
   /** Reset, or some other socket error. */
   | { kind: 'lost'; detail: string }
+  /** The server broke the protocol (a line longer than any reply): another try would not help. */
+  | { kind: 'broken'; detail: string }
 
 interface LineHandlers {
   /** A line from the server, without its LF; copy it to keep it past the call. */
@@ -35,12 +37,12 @@ export class LineConnection {
   readonly closed: Promise<CloseReason>
   // Replies are checked byte for byte, so a CR before the LF stays part of the line.
   #lines = new LineDecoder(MAX_REPLY_BYTES, { keepCR: true })
-  #failure: string | undefined
+  #failure: Exclude<CloseReason, { kind: 'closed' }> | undefined
 
   constructor(socket: Socket, handlers: LineHandlers) {
     this.socket = socket
     socket.on('error', (error) => {
-      this.#failure ??= describeSocketError(error)
+      this.#failure ??= { kind: 'lost', detail: describeSocketError(error) }
     })
     socket.on('data', (chunk: Buffer) => {
       try {
@@ -49,7 +51,10 @@ export class LineConnection {
         })
       } catch (error) {
         if (!(error instanceof EchoError)) throw error
-        this.#failure = `the server sent a line longer than ${MAX_REPLY_BYTES} bytes`
+        this.#failure = {
+          kind: 'broken',
+          detail: `the server sent a line longer than ${MAX_REPLY_BYTES} bytes`,
+        }
         socket.destroy()
       }
     })
@@ -58,8 +63,7 @@ export class LineConnection {
         // A last line without LF is still something the server said.
         const last = this.#lines.end()
         if (last) handlers.onLine(last)
-        const reason: CloseReason =
-          this.#failure === undefined ? { kind: 'closed' } : { kind: 'lost', detail: this.#failure }
+        const reason: CloseReason = this.#failure ?? { kind: 'closed' }
         handlers.onClose(reason)
         resolve(reason)
       })

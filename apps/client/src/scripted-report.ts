@@ -180,12 +180,15 @@ export function jsonReport(out: Writable): ScriptReport {
   }
 }
 
-function describeLoss(reason: LossReason): string {
+/** A lost connection as a person reads it (both modes). */
+export function describeLoss(reason: LossReason): string {
   switch (reason.kind) {
     case 'closed':
       return 'the server closed the connection'
     case 'lost':
       return `connection lost: ${reason.detail}`
+    case 'broken':
+      return reason.detail
     case 'shutting-down':
       return 'the server is shutting down'
   }
@@ -196,6 +199,7 @@ function lossInJson(reason: LossReason): string {
     case 'closed':
       return 'closed by the server'
     case 'lost':
+    case 'broken':
       return reason.detail
     case 'shutting-down':
       return 'server shutting down'

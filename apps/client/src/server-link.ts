@@ -4,7 +4,8 @@
  * breaks without our `sair`, the link connects again (at most `--reconnects` times, each after a
  * growing pause, the host name resolved again so a replicated service can send us to another
  * replica). What to send again is the caller's business: the link only says the connection is
- * lost (`lost` aborts) and opens the next one.
+ * lost (`lost` aborts) and opens the next one. A server that broke the protocol (a line longer than
+ * any reply) is not reconnected to: it is a failure, not a server going away.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import { reach, STOPPED, UnreachableError } from './connect.ts'
@@ -84,7 +85,8 @@ export class ServerLink {
    * reported as a failure) if it does not, if no server answers, or if we were stopped.
    */
   async reconnect(unanswered: number): Promise<boolean> {
-    if (this.reconnections >= this.#config.reconnects) {
+    // A server that broke the protocol is not going away: it would break it again.
+    if (this.#lossReason.kind === 'broken' || this.reconnections >= this.#config.reconnects) {
       this.#report.dropped(this.#lossReason, unanswered)
       return false
     }

@@ -133,6 +133,23 @@ describe('a client whose server goes away', () => {
     expect(jsonLines(run.stdout)).toContainEqual({ event: 'unexpected', line: 'Echo: once' })
   })
 
+  it('does not reconnect to a server that sends a line longer than any reply: one error, exit 1', async () => {
+    let connections = 0
+    const server = await started(
+      startFakeServer((socket) => {
+        connections++
+        onLines(socket, () => socket.write(Buffer.alloc(17 * 1024 * 1024, 'x')))
+      }),
+    )
+    const run = await runClient(['--port', String(server.port), '--message', 'x'])
+    expect(run.code).toBe(1)
+    expect(run.stderr).toMatch(
+      /error: the server sent a line longer than \d+ bytes \(1 unanswered\)/,
+    )
+    expect(run.stderr).not.toContain('reconnecting')
+    expect(connections).toBe(1)
+  })
+
   it('gives up after --reconnects connections that all went away', async () => {
     const server = await started(startFakeServer((socket) => onLines(socket, () => socket.end())))
     const run = await runClient([
