@@ -104,8 +104,17 @@ no_client_failed() {
   ! task_states client | grep -qvE '^Complete$'
 }
 
-client_logs() { docker service logs --raw --since "$1" "${stack}_client" 2>&1; }
-server_logs() { docker service logs --raw --since "$1" "${stack}_server" 2>&1; }
+# A service's logs since SINCE, read container by container: `docker service logs` on this
+# engine (20.10) sometimes never returns (seen here: 17 minutes on a finished client service), and
+# on one node every task's container is here to read. Each read is bounded.
+service_logs() {
+  local container
+  for container in $(docker ps -aq --filter "label=com.docker.swarm.service.name=${stack}_$2"); do
+    timeout 30 docker logs --since "$1" "$container" 2>&1
+  done
+}
+client_logs() { service_logs "$1" client; }
+server_logs() { service_logs "$1" server; }
 
 # every_reply_right SINCE MESSAGES: each client's summary since then says MESSAGES replies, none
 # wrong or missing, and no client printed an error.
@@ -216,8 +225,8 @@ if check "the server and client images build" build_images &&
   fi
   if [ "$failed" -gt 0 ]; then
     echo "--- last lines of the stack's logs"
-    docker service logs --raw --tail 15 "${stack}_server" 2>&1 | sed 's/^/    /'
-    docker service logs --raw --tail 15 "${stack}_client" 2>&1 | sed 's/^/    /'
+    timeout 30 docker service logs --raw --tail 15 "${stack}_server" 2>&1 | sed 's/^/    /'
+    timeout 30 docker service logs --raw --tail 15 "${stack}_client" 2>&1 | sed 's/^/    /'
     docker service ps --no-trunc "${stack}_client" "${stack}_server" 2>&1 | sed 's/^/    /'
   fi
 
