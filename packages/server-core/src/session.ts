@@ -8,14 +8,15 @@
  * even in the middle of a read, and goes on once they are written out; a client that stays that
  * way for `drainTimeoutMs` is dropped. It also answers at most SESSION_BOUNDS.messagesPerTurn
  * messages per turn of the event loop, so clients that flood LFs cannot hold up the others on
- * their thread. The idle timer counts time without a complete message, so a message that
- * trickles in a byte at a time is cut like silence. After the session ends, what the client
- * still sends is read and dropped only within SESSION_BOUNDS. Every timer is unref'd and
- * cleared when the session closes.
+ * their thread. The idle timeout counts time without a complete message, so a message that
+ * trickles in a byte at a time is cut like silence; the sessions of a thread share one timer for
+ * it (IdleList). After the session ends, what the client still sends is read and dropped only
+ * within SESSION_BOUNDS. Every timer is unref'd and cleared when the session closes.
  */
 import type { Duplex } from 'node:stream'
 import { EchoError, isQuitWord, LineDecoder, ReplyBatch } from '@echolab/protocol'
 import type { EndReason } from './end-reasons.ts'
+import { type IdleEntry, IdleList } from './idle-list.ts'
 import { LINGERS } from './lingers.ts'
 
 /**
@@ -97,7 +98,7 @@ export function serveSession<S extends Duplex>(
 const SESSION = Symbol('echolab session')
 type ServedStream = Duplex & { [SESSION]: Session }
 
-class Session {
+class Session implements IdleEntry {
   /**
    * The stream's and the timers' listeners: one function each per thread, shared by every session
    * (a listener finds its session on the stream, a timer gets it as its argument), not a closure
@@ -156,6 +157,18 @@ class Session {
    * read); one whose reads end on an LF, as most do, has none between reads.
    */
   static #spareDecoder: LineDecoder | null = null
+  /** The thread's sessions by idle timeout (one in practice: the settings'), one timer each. */
+  static readonly #idleLists = new Map<number, IdleList<Session>>()
+
+  static #idleListFor(timeoutMs: number): IdleList<Session> | null {
+    if (timeoutMs <= 0) return null
+    let list = Session.#idleLists.get(timeoutMs)
+    if (list === undefined) {
+      list = new IdleList(timeoutMs, Session.#on.idle)
+      Session.#idleLists.set(timeoutMs, list)
+    }
+    return list
+  }
 
   readonly #stream: Duplex
   readonly #id: number
@@ -171,7 +184,11 @@ class Session {
   #messages = 0
   #bytesIn = 0
   #bytesOut = 0
-  #idleTimer: NodeJS.Timeout | undefined
+  // Null when the idle timeout is off; the three fields after it are the list's (IdleEntry).
+  readonly #idle: IdleList<Session> | null
+  idlePrev: IdleEntry | null = null
+  idleNext: IdleEntry | null = null
+  idleDeadline = -1
   #drainTimer: NodeJS.Timeout | undefined
   #waitingForDrain = false
   // Set by a complete message: the idle timer measures time without one.
@@ -187,6 +204,7 @@ class Session {
     this.#id = id
     this.#options = options
     this.#events = events
+    this.#idle = Session.#idleListFor(options.idleTimeoutMs)
   }
 
   start(): void {
@@ -197,7 +215,7 @@ class Session {
     stream.on('close', Session.#on.close)
     stream.on('data', Session.#on.data)
     stream.on('end', Session.#on.end)
-    this.#armIdleTimer()
+    this.#idle?.touch(this)
     const { signal } = this.#options
     if (signal?.aborted) this.#onShutdown()
     else if (signal !== undefined) this.#listenTo(signal)
@@ -232,7 +250,7 @@ class Session {
       Session.#decoding = outer
       this.#keepOrLend(decoder)
     }
-    if (this.#messageSeen) this.#idleTimer?.refresh()
+    if (this.#messageSeen) this.#idle?.touch(this)
     this.#sendReplies()
     if (this.#quitSeen) this.#finish('quit')
     else if (this.#stream.writableLength > this.#options.maxBufferedReplyBytes)
@@ -288,7 +306,7 @@ class Session {
     if (this.#waitingForDrain) return
     this.#waitingForDrain = true
     this.#stream.pause()
-    clearTimeout(this.#idleTimer)
+    this.#idle?.remove(this)
     const { drainTimeoutMs } = this.#options
     this.#drainTimer = setTimeout(Session.#on.drainTimeout, drainTimeoutMs, this).unref()
   }
@@ -301,8 +319,7 @@ class Session {
     if (this.#stream.writableLength > 0) return
     this.#waitingForDrain = false
     clearTimeout(this.#drainTimer)
-    // A new timer: refresh() does not revive one that was cleared while paused.
-    this.#armIdleTimer()
+    this.#idle?.touch(this)
     // Not now but in the next turn of the event loop: a write the kernel takes at once calls
     // back within this turn, and going on here would let one client that sends LFs and a
     // roomy socket buffer hold the thread, every other client of it waiting.
@@ -342,12 +359,6 @@ class Session {
       this.#decoder = null
       Session.#spareDecoder = decoder
     }
-  }
-
-  #armIdleTimer(): void {
-    const { idleTimeoutMs } = this.#options
-    if (idleTimeoutMs > 0)
-      this.#idleTimer = setTimeout(Session.#on.idle, idleTimeoutMs, this).unref()
   }
 
   #onIdle(): void {
@@ -477,7 +488,7 @@ class Session {
   }
 
   #clearTimers(): void {
-    clearTimeout(this.#idleTimer)
+    this.#idle?.remove(this)
     clearTimeout(this.#drainTimer)
   }
 }
