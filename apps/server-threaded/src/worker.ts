@@ -48,18 +48,14 @@ process.on('uncaughtExceptionMonitor', () => sink.flushSync())
 const counters = new ConnectionCounters(countersMemory, slot)
 const stopAccepting = new AbortController()
 let stopped = false
-/**
- * Each session's connection id, for the live view's snapshot of connections opened before anyone
- * watched: an entry in one map (no object) per connection is all it costs while nobody does.
- */
-const connIds = new Map<Socket, number>()
-
 // The live view (issue 14): this thread's events go to the main thread, which merges every
-// thread's into one stream.
-const watch = new ConnectionWatch({
+// thread's into one stream. Its snapshot of the connections opened before anyone watched comes
+// from the live sessions: nothing is kept for it per connection while nobody watches.
+const watch: ConnectionWatch = new ConnectionWatch({
   thread: threadId,
   *describe() {
-    for (const [socket, id] of connIds) yield { id, socket, state: 'served' as const }
+    for (const [socket, id] of host.sessions.entries())
+      yield { id, socket, state: 'served' as const }
   },
   send: (batch) => post({ type: 'watch-batch', batch }),
 })
@@ -116,15 +112,13 @@ function serve(socket: Socket): void {
   }
   const conn = counters.nextId()
   log.info({ conn, peer, active }, 'connected')
-  connIds.set(socket, conn)
   // Nobody waits here: connected and served at once.
   watch.connected(conn, socket)
   watch.served(conn)
   host.serve(socket, conn)
 }
 
-function sessionEnded(socket: Socket): void {
-  connIds.delete(socket)
+function sessionEnded(): void {
   counters.release()
 }
 

@@ -67,7 +67,7 @@ export class ConnectionServer implements SessionEvents<Socket> {
   serve(socket: Socket, conn: number): void {
     this.#metricsRow.connected()
     // Before the session starts: a connection already closed ends it at once.
-    this.#sessions.add(socket)
+    this.#sessions.add(socket, conn)
     serveSession(socket, conn, this.#session, this)
   }
 

@@ -25,7 +25,7 @@ function session(sessions: LiveSessions, onEnded: () => void = () => {}) {
     sessions.delete(socket)
   }
   end.once('close', finish)
-  sessions.add(socket)
+  sessions.add(socket, 1)
   return { socket, finish }
 }
 

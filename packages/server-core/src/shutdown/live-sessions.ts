@@ -12,8 +12,11 @@ import { LINGERS } from '../lingers.ts'
 
 export class LiveSessions {
   readonly #told = new AbortController()
-  /** Each live session's socket: in from the session's start until it has ended and logged. */
-  readonly #sockets = new Set<Socket>()
+  /**
+   * Each live session's socket and connection id: in from the session's start until it has ended
+   * and logged. The one record a thread keeps of a connection besides its session.
+   */
+  readonly #sockets = new Map<Socket, number>()
   readonly #whenEmpty = new Set<() => void>()
 
   /** Aborted when the sessions left are told the server is shutting down: give it to each session. */
@@ -25,9 +28,14 @@ export class LiveSessions {
     return this.#sockets.size
   }
 
-  /** A session starts on `socket`; `delete(socket)` once it has ended and logged. */
-  add(socket: Socket): void {
-    this.#sockets.add(socket)
+  /** Connection `conn`'s session starts on `socket`; `delete(socket)` once it has ended and logged. */
+  add(socket: Socket, conn: number): void {
+    this.#sockets.set(socket, conn)
+  }
+
+  /** Each live session's socket with its connection id, in the order they started. */
+  entries(): MapIterator<[Socket, number]> {
+    return this.#sockets.entries()
   }
 
   delete(socket: Socket): void {
@@ -56,7 +64,7 @@ export class LiveSessions {
   async end(lingerMs = 0): Promise<void> {
     this.#told.abort()
     await this.#emptyWithin(lingerMs)
-    for (const socket of this.#sockets) socket.destroy()
+    for (const socket of this.#sockets.keys()) socket.destroy()
     await this.whenEmpty()
   }
 
