@@ -5,7 +5,8 @@
  * pass/fail test. Two parts:
  *
  * - memory (issue 10): each server started fresh; time to its first accepted connection, RSS
- *   idle and while holding --hold connections that each get an echo a second (bench/memory.ts).
+ *   idle and while holding --hold connections that each get an echo a second; a second fresh
+ *   run holds --hold-few, so the cost of one more connection is the slope (bench/memory.ts).
  * - throughput (issue 4): rounds are interleaved (each round visits every server, in a rotating
  *   order) so slow drifts in the machine's load hit all servers alike; the tables show medians
  *   over rounds and the threaded server's ratio to each reference.
@@ -39,6 +40,8 @@ const { values: options } = parseArgs({
     keep: { type: 'boolean', default: false },
     // memory
     hold: { type: 'string', default: '10000' },
+    // 0: no second run (and no slope).
+    'hold-few': { type: 'string', default: '2000' },
     'hold-warmup': { type: 'string', default: '3' },
     'hold-window': { type: 'string', default: '5' },
     // throughput
@@ -87,6 +90,7 @@ for (const server of servers) console.log(`- ${server.name}: ${server.about}`)
 
 async function memoryPart(under: readonly BenchServer[]): Promise<void> {
   const hold = Number(options.hold)
+  const holdFew = Number(options['hold-few'])
   const rows: MemoryRow[] = []
   for (const server of under) {
     if (Date.now() > deadline) break
@@ -94,17 +98,18 @@ async function memoryPart(under: readonly BenchServer[]): Promise<void> {
       loadgen: anchors.loadgen,
       logDir: anchors.dir,
       hold,
+      holdFew,
       holdWarmupS: Number(options['hold-warmup']),
       holdWindowS: Number(options['hold-window']),
       settleMs: 3_000,
     })
     console.error(
-      `memory ${server.name.padEnd(16)} start ${Math.round(row.startMs)} ms  idle ${(row.idleKiB / 1024).toFixed(1)} MiB  held ${row.held === null ? row.note : `${(row.held.rssKiB / 1024).toFixed(1)} MiB, ${row.held.stalled} stalled, ${row.held.errors} errors`}`,
+      `memory ${server.name.padEnd(16)} start ${Math.round(row.startMs)} ms  idle ${(row.idleKiB / 1024).toFixed(1)} MiB  held ${row.held === null ? row.note : `${(row.held.rssKiB / 1024).toFixed(1)} MiB, ${row.held.stalled} stalled, ${row.held.errors} errors`}${row.heldFew === null ? '' : `  held ${holdFew} ${(row.heldFew.rssKiB / 1024).toFixed(1)} MiB`}`,
     )
     rows.push(row)
   }
   console.log(
-    `\n## memory: RSS of the whole process, idle 3 s after it first accepts, then holding ${hold.toLocaleString('en-US')} connections (loadgen --hold, one 64-byte message a second each, every echo checked; RSS at the end of a ${options['hold-window']} s window after ${options['hold-warmup']} s)\n`,
+    `\n## memory: RSS of the whole process, idle 3 s after it first accepts, then holding ${hold.toLocaleString('en-US')} connections (loadgen --hold, one 64-byte message a second each, every echo checked; RSS at the end of a ${options['hold-window']} s window after ${options['hold-warmup']} s); holding ${holdFew.toLocaleString('en-US')} is a second fresh run, and KiB per connection the slope between the two\n`,
   )
-  console.log(formatMemoryTable(rows, hold))
+  console.log(formatMemoryTable(rows, hold, holdFew))
 }
