@@ -38,19 +38,11 @@ interface Anchors {
 
 /** Copies the anchors to a temporary folder and builds the load generator and the servers. */
 export function buildAnchors(threadedArgs: readonly string[]): Anchors {
-  if (!existsSync(ANCHORS)) throw new Error(`no anchors at ${ANCHORS}`)
   for (const entry of [THREADED_ENTRY, BLOCKING_ENTRY]) {
     if (!existsSync(entry)) throw new Error(`no ${entry}: run \`npm run build\` first`)
   }
-  const dir = mkdtempSync(join(tmpdir(), 'echolab-bench-'))
-  cpSync(ANCHORS, dir, { recursive: true })
-  makeWritable(dir)
-  for (const tool of ['gcc', 'make']) {
-    if (!hasCommand(tool))
-      throw new Error(`${tool} is needed to build the anchors: ${BUILD_TOOLS_HINT}`)
-  }
+  const { dir, loadgen } = buildLoadgen()
   execFileSync('make', ['-s', '-C', join(dir, 'c-epoll')], { stdio: 'inherit' })
-  execFileSync('make', ['-s', '-C', join(dir, 'loadgen')], { stdio: 'inherit' })
 
   const skipped: string[] = []
   const servers: BenchServer[] = [
@@ -96,7 +88,21 @@ export function buildAnchors(threadedArgs: readonly string[]): Anchors {
       args: [join(dir, 'node-plain/server.mjs'), String(port)],
     }),
   })
-  return { dir, loadgen: join(dir, 'loadgen/loadgen'), servers, skipped }
+  return { dir, loadgen, servers, skipped }
+}
+
+/** Copies the anchors to a temporary folder and builds only the load generator there. */
+function buildLoadgen(): { dir: string; loadgen: string } {
+  if (!existsSync(ANCHORS)) throw new Error(`no anchors at ${ANCHORS}`)
+  const dir = mkdtempSync(join(tmpdir(), 'echolab-bench-'))
+  cpSync(ANCHORS, dir, { recursive: true })
+  makeWritable(dir)
+  for (const tool of ['gcc', 'make']) {
+    if (!hasCommand(tool))
+      throw new Error(`${tool} is needed to build the anchors: ${BUILD_TOOLS_HINT}`)
+  }
+  execFileSync('make', ['-s', '-C', join(dir, 'loadgen')], { stdio: 'inherit' })
+  return { dir, loadgen: join(dir, 'loadgen/loadgen') }
 }
 
 /** A build of the threaded server: this one, or another (`--baseline`) to compare it with. */
