@@ -11,7 +11,7 @@ import { join, relative, resolve } from 'node:path'
 export const REPO_ROOT = resolve(import.meta.dirname, '../../..')
 const ANCHORS = resolve(REPO_ROOT, '../shared/anchors')
 // What ships (DESIGN.md, "What ships is built"): `npm run bench` builds both first.
-const THREADED_ENTRY = join(REPO_ROOT, 'apps/server-threaded/dist/main.mjs')
+export const THREADED_ENTRY = join(REPO_ROOT, 'apps/server-threaded/dist/main.mjs')
 const BLOCKING_ENTRY = join(REPO_ROOT, 'apps/server-blocking/dist/main.mjs')
 // Debian's python3 has python3-uvloop; a pyenv shim on PATH may not.
 const SYSTEM_PYTHON = '/usr/bin/python3'
@@ -92,7 +92,7 @@ export function buildAnchors(threadedArgs: readonly string[]): Anchors {
 }
 
 /** Copies the anchors to a temporary folder and builds only the load generator there. */
-function buildLoadgen(): { dir: string; loadgen: string } {
+export function buildLoadgen(): { dir: string; loadgen: string } {
   if (!existsSync(ANCHORS)) throw new Error(`no anchors at ${ANCHORS}`)
   const dir = mkdtempSync(join(tmpdir(), 'echolab-bench-'))
   cpSync(ANCHORS, dir, { recursive: true })
