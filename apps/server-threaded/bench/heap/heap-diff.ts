@@ -22,6 +22,9 @@ interface Retainer {
   bytes: number
 }
 
+// While counting: an old parent holding a shared table is a kind of retainer of its own.
+type RetainerKind = Retainer & { sharedTable?: number }
+
 export interface GroupChange {
   type: string
   name: string
@@ -154,7 +157,7 @@ function retainersByGroup(
     }
   }
   // By group, then by kind of edge; an old parent holding a shared table is a kind of its own.
-  const kinds = new Map<string, Map<string, Retainer & { sharedTable?: number }>>()
+  const kinds = new Map<string, Map<string, RetainerKind>>()
   for (let parent = 0; parent < held.count; parent++) {
     for (const edge of held.edges(parent)) {
       const key = groupOfNew.get(edge.to)
@@ -164,7 +167,7 @@ function retainersByGroup(
       const sharedTable = parentIsOld && share >= SHARED_TABLE_BYTES ? parent : undefined
       const label = `${parentIsOld ? '(old) ' : ''}${nodeLabel(held, parent)} ${edgeLabel(edge)}`
       const kindKey = `${sharedTable ?? ''}\n${label}`
-      const byKind = kinds.get(key) ?? new Map<string, Retainer & { sharedTable?: number }>()
+      const byKind = kinds.get(key) ?? new Map<string, RetainerKind>()
       kinds.set(key, byKind)
       const kind = byKind.get(kindKey) ?? { label, edges: 0, bytes: 0 }
       if (sharedTable !== undefined) kind.sharedTable = sharedTable
@@ -173,10 +176,19 @@ function retainersByGroup(
       byKind.set(kindKey, kind)
     }
   }
+  return namingTableOwners(held, kinds)
+}
+
+/** Folds each group's kinds of retainers into labels; a shared table's says whose it is. */
+function namingTableOwners(
+  held: HeapSnapshot,
+  kinds: Map<string, Map<string, RetainerKind>>,
+): Map<string, Retainer[]> {
   const tables = new Set<number>()
   for (const byKind of kinds.values()) {
-    for (const kind of byKind.values())
-      if (kind.sharedTable !== undefined) tables.add(kind.sharedTable)
+    for (const { sharedTable } of byKind.values()) {
+      if (sharedTable !== undefined) tables.add(sharedTable)
+    }
   }
   const owners = firstRetainers(held, tables)
   const retainers = new Map<string, Retainer[]>()
