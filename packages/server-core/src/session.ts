@@ -140,6 +140,14 @@ class Session implements IdleEntry {
   /** The session whose read is being decoded (decoding is synchronous). */
   static #decoding: Session | null = null
   /**
+   * What the step under way has seen: whether a message completed (it restarts the idle
+   * countdown) and how many were answered (SESSION_BOUNDS.messagesPerTurn). Set at the start of
+   * each step and read right after it, before anything is written (a write is where another
+   * session's step can run), so one of each per thread serves every session.
+   */
+  static #stepSawMessage = false
+  static #stepMessages = 0
+  /**
    * The sessions each shutdown signal ends. One listener per signal, not one per session: EventTarget
    * keeps a record of about 160 bytes for each listener, an entry here costs a tenth of that.
    */
@@ -193,9 +201,6 @@ class Session implements IdleEntry {
   idleDeadline = -1
   #drainTimer: NodeJS.Timeout | undefined
   #waitingForDrain = false
-  // Set by a complete message: the idle timer measures time without one.
-  #messageSeen = false
-  #messagesThisTurn = 0
   #inputEnded = false
   #droppedBytes = 0
   // Made the first time a write may take the owed bytes over the bound (see #write).
@@ -237,8 +242,8 @@ class Session implements IdleEntry {
 
   /** Runs one decoding step, answers what it decoded, and ends or pauses the session as it asks. */
   #decode(step: (decoder: LineDecoder) => boolean): void {
-    this.#messageSeen = false
-    this.#messagesThisTurn = 0
+    Session.#stepSawMessage = false
+    Session.#stepMessages = 0
     let finished: boolean
     const outer = Session.#decoding
     Session.#decoding = this
@@ -252,7 +257,8 @@ class Session implements IdleEntry {
       Session.#decoding = outer
       this.#keepOrLend(decoder)
     }
-    if (this.#messageSeen) this.#idle?.touch(this)
+    // The idle countdown measures time without a complete message.
+    if (Session.#stepSawMessage) this.#idle?.touch(this)
     this.#sendReplies()
     if (this.#quitSeen) this.#finish('quit')
     else if (this.#stream.writableLength > this.#options.maxBufferedReplyBytes)
@@ -269,7 +275,7 @@ class Session implements IdleEntry {
    * or once this turn has had its share of messages.
    */
   #onMessage(message: Buffer): boolean {
-    this.#messageSeen = true
+    Session.#stepSawMessage = true
     if (isQuitWord(message)) {
       this.#quitSeen = true
       return false
@@ -280,7 +286,7 @@ class Session implements IdleEntry {
     const owed = Session.#replies.byteLength + this.#stream.writableLength
     return (
       owed <= this.#options.maxBufferedReplyBytes &&
-      ++this.#messagesThisTurn < SESSION_BOUNDS.messagesPerTurn
+      ++Session.#stepMessages < SESSION_BOUNDS.messagesPerTurn
     )
   }
 
