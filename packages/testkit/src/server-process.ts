@@ -127,9 +127,16 @@ export class ServerProcess {
     what: string,
     timeoutMs = DEFAULT_WAIT_MS,
   ) {
+    // Each new line is matched once: `logs` only grows, and a wait for thousands of lines must
+    // not scan them all again on each one.
+    const found: LogLine[] = []
+    let scanned = 0
     return withTimeout(
       this.#waitlist.wait(() => {
-        const found = this.logs.filter(matches)
+        for (; scanned < this.logs.length; scanned++) {
+          const line = this.logs[scanned]!
+          if (matches(line)) found.push(line)
+        }
         return found.length >= count ? found : undefined
       }),
       timeoutMs,
