@@ -186,7 +186,7 @@ class Session implements IdleEntry {
   // Only while it holds a partial message or the rest of a stopped read (see #spareDecoder).
   #decoder: LineDecoder | null = null
   // Whole milliseconds, a small integer that V8 keeps in the object: a fraction would cost a
-  // separate 16-byte number per session. The reported duration is at most 1 ms long.
+  // separate 16-byte number per session. The reported duration is at most 1 ms too long.
   readonly #startedAt = Math.floor(performance.now())
   #reason: EndReason | null = null
   #error: Error | undefined
